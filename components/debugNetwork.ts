@@ -1,0 +1,211 @@
+import * as path from "path";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+import { DebugnetConfig } from "../lib/config";
+import {
+  DebugTarget,
+  LaunchDocument,
+  RunConfigFile,
+  golandRunConfigs,
+  vscodeLaunch,
+} from "../lib/ide";
+import { labels } from "../lib/labels";
+import {
+  BOOTNODE_NAME,
+  clientName,
+  delveHostPort,
+  gatewayAddress,
+  nodeAddress,
+  rpcHostPort,
+} from "../lib/plan";
+import { ReadinessPlan } from "../lib/readiness";
+import { hashSource } from "../lib/sourceHash";
+import { BUILD_SOURCE_DIR, ClientBuild } from "./clientBuild";
+import { DevImage } from "./devImage";
+import { EthNode, NodeInfo } from "./ethNode";
+import { Readiness } from "./readiness";
+
+export interface DebugNetworkArgs {
+  /** The checked configuration; see lib/config.ts and Pulumi.yaml for every field's default. */
+  config: DebugnetConfig;
+  /** Node keys by node name, as secrets; nodes not listed get generated keys. */
+  nodeKeys?: Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * The whole debug network: the development image, one build of the client, a private Docker
+ * network with fixed addresses, the bootnode, N clients (under Delve where configured) and a
+ * readiness check that holds `pulumi up` until the network can be debugged.
+ */
+export class DebugNetwork extends pulumi.ComponentResource {
+  readonly bootnodeEnode: pulumi.Output<string>;
+  readonly nodes: pulumi.Output<NodeInfo[]>;
+  readonly network: { name: pulumi.Output<string>; subnet: string };
+  readonly vscodeLaunch: pulumi.Output<LaunchDocument>;
+  readonly golandRunConfigs: pulumi.Output<RunConfigFile[]>;
+  /** The checkout the client was built from, the root of the IDE path mapping. */
+  readonly sourceDir: string;
+  /** Seconds the network took to become ready, as measured by the readiness check. */
+  readonly readyReport: pulumi.Output<string>;
+
+  constructor(name: string, args: DebugNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eth-debugnet:index:DebugNetwork", name, {}, opts);
+
+    const config = args.config;
+    const prefix = config.networkName;
+    const objectLabels = labels(prefix);
+
+    const network = new docker.Network(
+      `${name}-network`,
+      {
+        name: config.networkName,
+        ipamConfigs: [{ subnet: config.subnet.cidr, gateway: gatewayAddress(config.subnet) }],
+        labels: objectLabels,
+      },
+      { parent: this },
+    );
+
+    const image = new DevImage(
+      `${name}-devimage`,
+      {
+        contextDir: path.join(config.projectDir, "image"),
+        baseImage: config.baseImage,
+        delveVersion: config.delveVersion,
+        imageName: `eth-debugnet-dev:${prefix}`,
+      },
+      { parent: this },
+    );
+
+    const build = new ClientBuild(
+      `${name}-build`,
+      {
+        imageId: image.imageId,
+        sourceDir: config.sourceDir,
+        sourceHash: hashSource(config.sourceDir, config.sourceExcludes),
+        binary: config.binary,
+        buildCommand: config.buildCommand,
+        volumePrefix: prefix,
+        labels: objectLabels,
+      },
+      { parent: this },
+    );
+
+    const common = {
+      p2pPort: config.p2pPort,
+      genesis: config.genesis.text,
+      networkName: network.name,
+      imageId: image.imageId,
+      binVolume: build.binVolume,
+      binaryHash: build.binaryHash,
+      dockerPrefix: prefix,
+      labels: objectLabels,
+    };
+    const launch = (nodeName: string) => ({
+      binary: config.binary,
+      initArgs: config.initArgs,
+      flags: [
+        ...config.clientFlags,
+        ...(config.extraFlags.all ?? []),
+        ...(config.extraFlags[nodeName] ?? []),
+      ],
+      network: {
+        p2pPort: config.p2pPort,
+        subnet: config.subnet.cidr,
+        networkId: config.networkId,
+        verbosity: config.verbosity,
+      },
+    });
+
+    const bootnode = new EthNode(
+      `${name}-${BOOTNODE_NAME}`,
+      {
+        ...common,
+        nodeName: BOOTNODE_NAME,
+        role: "bootnode",
+        ip: nodeAddress(config.subnet, 0),
+        rpcHostPort: rpcHostPort(config.rpcPorts, 0),
+        nodeKey: args.nodeKeys?.[BOOTNODE_NAME],
+        launch: launch(BOOTNODE_NAME),
+        bootnodes: "",
+      },
+      { parent: this },
+    );
+
+    const clients = Array.from({ length: config.clients }, (_, i) => {
+      const index = i + 1;
+      const nodeName = clientName(index);
+      const debug = config.debugClients.includes(nodeName);
+      return new EthNode(
+        `${name}-${nodeName}`,
+        {
+          ...common,
+          nodeName,
+          role: "client",
+          ip: nodeAddress(config.subnet, index),
+          rpcHostPort: rpcHostPort(config.rpcPorts, index),
+          delveHostPort: debug ? delveHostPort(config.delvePorts, index) : undefined,
+          waitForDebugger: config.waitForDebugger.includes(nodeName),
+          nodeKey: args.nodeKeys?.[nodeName],
+          launch: launch(nodeName),
+          bootnodes: bootnode.enode,
+        },
+        { parent: this },
+      );
+    });
+
+    const all = [bootnode, ...clients];
+    this.nodes = pulumi.all(all.map((node) => node.info));
+
+    const readiness = new Readiness(
+      `${name}-ready`,
+      {
+        plan: this.nodes.apply((nodes) => readinessPlan(nodes, config.readyTimeout)),
+        triggers: all.map((node) => node.container.id),
+      },
+      { parent: this },
+    );
+
+    // Outputs wait for readiness, so whatever chains on them finds a network it can use.
+    const ready = <T>(value: pulumi.Output<T>) =>
+      pulumi.all([value, readiness.report]).apply(([inner]) => inner);
+
+    const targets = this.nodes.apply(debugTargets);
+    this.bootnodeEnode = bootnode.enode;
+    this.nodes = ready(this.nodes);
+    this.network = { name: network.name, subnet: config.subnet.cidr };
+    this.sourceDir = config.sourceDir;
+    this.vscodeLaunch = ready(
+      targets.apply((list) => vscodeLaunch(list, config.sourceDir, BUILD_SOURCE_DIR)),
+    );
+    this.golandRunConfigs = ready(targets.apply(golandRunConfigs));
+    this.readyReport = readiness.report;
+
+    this.registerOutputs({
+      bootnodeEnode: this.bootnodeEnode,
+      nodes: this.nodes,
+      network: this.network,
+      vscodeLaunch: this.vscodeLaunch,
+      golandRunConfigs: this.golandRunConfigs,
+    });
+  }
+}
+
+function debugTargets(nodes: NodeInfo[]): DebugTarget[] {
+  return nodes.flatMap((node) =>
+    node.delve ? [{ name: node.name, host: node.delve.host, port: node.delve.port }] : [],
+  );
+}
+
+function readinessPlan(nodes: NodeInfo[], timeoutSeconds: number): ReadinessPlan {
+  return {
+    timeoutSeconds,
+    targets: nodes.map((node) => ({
+      name: node.name,
+      container: node.container,
+      rpcUrl: node.waitForDebugger ? undefined : node.rpcUrl,
+      needsPeers: node.role === "client",
+      delve: node.delve ? { host: node.delve.host, port: node.delve.port } : undefined,
+    })),
+  };
+}

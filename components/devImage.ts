@@ -1,0 +1,62 @@
+import * as path from "path";
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface DevImageArgs {
+  /** Directory holding the Dockerfile and the scripts it copies (the project's `image/`). */
+  contextDir: string;
+  /** Image the Go toolchain comes from, e.g. `golang:1.26-bookworm`. */
+  baseImage: string;
+  /** Delve version installed with `go install`, e.g. `v1.27.2`. */
+  delveVersion: string;
+  /** Local tag of the built image. */
+  imageName: string;
+}
+
+/**
+ * The development image: Go toolchain, Delve, git, make and a C compiler, plus the scripts that
+ * build and start the client. It is built locally and never pushed; the provider rebuilds it
+ * only when the Dockerfile, the scripts or the build arguments change. The provider leaves
+ * built images behind on destroy, so a companion command removes each image it replaces or
+ * destroys.
+ */
+export class DevImage extends pulumi.ComponentResource {
+  /** The local image ID (`sha256:…`); changes with every rebuild, so dependants follow it. */
+  readonly imageId: pulumi.Output<string>;
+
+  constructor(name: string, args: DevImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eth-debugnet:index:DevImage", name, {}, opts);
+
+    const image = new docker.Image(
+      name,
+      {
+        imageName: args.imageName,
+        skipPush: true,
+        build: {
+          context: args.contextDir,
+          dockerfile: path.join(args.contextDir, "Dockerfile"),
+          args: { BASE_IMAGE: args.baseImage, DELVE_VERSION: args.delveVersion },
+          // The classic builder works with every engine, including those without BuildKit.
+          builderVersion: "BuilderV1",
+        },
+      },
+      { parent: this },
+    );
+
+    // Dependants take the image ID from this command, so on destroy (or after a rebuild) it is
+    // deleted after every container and build that used the image.
+    const removal = new command.local.Command(
+      `${name}-removal`,
+      {
+        environment: { IMAGE_ID: image.repoDigest },
+        delete:
+          'if docker image inspect "$IMAGE_ID" >/dev/null 2>&1; then docker image rm "$IMAGE_ID"; fi',
+      },
+      { parent: this },
+    );
+
+    this.imageId = pulumi.all([image.repoDigest, removal.urn]).apply(([id]) => id);
+    this.registerOutputs({ imageId: this.imageId });
+  }
+}

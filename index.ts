@@ -1,0 +1,25 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { DebugNetwork } from "./components/debugNetwork";
+import { loadConfig, stackConfigSource } from "./lib/config";
+
+const config = loadConfig(stackConfigSource());
+
+const net = new DebugNetwork("debugnet", {
+  config,
+  nodeKeys: Object.fromEntries(
+    Object.entries(config.nodeKeys).map(([node, key]) => [node, pulumi.secret(key)]),
+  ),
+});
+
+/** The bootnode's enode URL, known before any container starts. */
+export const bootnodeEnode = net.bootnodeEnode;
+/** Every node: name, container, IP, enode, RPC URL and Delve endpoint. */
+export const nodes = net.nodes;
+export const network = net.network;
+/** The checkout the client was built from. */
+export const sourceDir = net.sourceDir;
+/** A VS Code launch.json document; `npm run ide` merges it into the checkout. */
+export const vscodeLaunch = net.vscodeLaunch;
+/** GoLand "Go Remote" run configurations; `npm run ide` writes them to the checkout's .run/. */
+export const golandRunConfigs = net.golandRunConfigs;

@@ -1,0 +1,79 @@
+import * as net from "net";
+
+/**
+ * Small clients for the two servers every node exposes: the client's HTTP JSON-RPC and Delve's
+ * JSON-RPC API. Used by the readiness check, the tests and the benchmark.
+ */
+
+/** Calls one JSON-RPC 2.0 method over HTTP; rejects on transport errors and RPC errors. */
+export async function rpcCall<T>(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+  timeoutMs = 3000,
+): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.error) {
+    throw new Error(`${method}: ${body.error.message}`);
+  }
+  return body.result as T;
+}
+
+export interface DelveVersion {
+  DelveVersion: string;
+  APIVersion: number;
+}
+
+/**
+ * Asks a Delve server for its version over its JSON-RPC API (the protocol GoLand speaks).
+ * Unlike a bare TCP connect, this fails while Docker's port proxy accepts on the host but
+ * nothing listens inside the container yet.
+ */
+export function delveVersion(host: string, port: number, timeoutMs = 3000): Promise<DelveVersion> {
+  return delveCall<DelveVersion>(host, port, "RPCServer.GetVersion", {}, timeoutMs);
+}
+
+/** One call of Delve's JSON-RPC API on a fresh connection. */
+export function delveCall<T>(
+  host: string,
+  port: number,
+  method: string,
+  params: object,
+  timeoutMs = 3000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let received = "";
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.setTimeout(timeoutMs, () => fail(new Error(`${method}: no answer in ${timeoutMs} ms`)));
+    socket.on("error", fail);
+    socket.on("connect", () => {
+      socket.write(JSON.stringify({ method, params: [params], id: 1 }));
+    });
+    socket.on("data", (chunk) => {
+      received += chunk.toString("utf8");
+      let reply: { result?: T; error?: string | null };
+      try {
+        reply = JSON.parse(received);
+      } catch {
+        return; // Wait for the rest of the reply.
+      }
+      socket.end();
+      if (reply.error) {
+        reject(new Error(`${method}: ${reply.error}`));
+      } else {
+        resolve(reply.result as T);
+      }
+    });
+    socket.on("end", () => fail(new Error(`${method}: connection closed before a reply`)));
+  });
+}

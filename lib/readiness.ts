@@ -1,0 +1,158 @@
+import { delveVersion, rpcCall } from "./probes";
+
+/**
+ * The condition `pulumi up` waits for: every node answers RPC, every client has a peer and
+ * every Delve server answers. A client held for the debugger only needs its Delve server. A
+ * container that has stopped ends the wait at once, since it will not become ready.
+ */
+
+export interface ReadinessTarget {
+  /** Node name, used in progress and error messages. */
+  name: string;
+  /** Container name, to check it still runs and to show its log on failure. */
+  container: string;
+  /** HTTP RPC URL; absent when the client waits for a debugger and so cannot answer yet. */
+  rpcUrl?: string;
+  /** Whether the node must report at least one peer. */
+  needsPeers: boolean;
+  /** Delve server to probe, when the node runs under one. */
+  delve?: { host: string; port: number };
+}
+
+export interface ReadinessPlan {
+  targets: ReadinessTarget[];
+  timeoutSeconds: number;
+}
+
+export interface TargetState {
+  rpc: boolean;
+  peers: number;
+  delve: boolean;
+  /** The exit code when the container is no longer running. */
+  exitCode?: number;
+}
+
+export type Probe = (target: ReadinessTarget) => Promise<TargetState>;
+
+/** Reports whether a container runs, and its exit code when it does not. */
+export type ContainerState = (container: string) => Promise<{ running: boolean; exitCode: number }>;
+
+/** What still keeps a target from being ready, or an empty list. */
+export function pending(target: ReadinessTarget, state: TargetState): string[] {
+  if (state.exitCode !== undefined) {
+    return [`the container exited with code ${state.exitCode}`];
+  }
+  const missing: string[] = [];
+  if (target.rpcUrl && !state.rpc) {
+    missing.push("RPC does not answer");
+  }
+  if (target.rpcUrl && target.needsPeers && state.peers < 1) {
+    missing.push("no peers");
+  }
+  if (target.delve && !state.delve) {
+    missing.push("Delve does not answer");
+  }
+  return missing;
+}
+
+/** Probes a target over the network (`admin_peers`, Delve's version call) and its container. */
+export function networkProbe(containerState: ContainerState): Probe {
+  return async (target) => {
+    const [peers, delve, container] = await Promise.all([
+      target.rpcUrl
+        ? rpcCall<unknown[]>(target.rpcUrl, "admin_peers").then(
+            (list) => list.length,
+            () => -1,
+          )
+        : Promise.resolve(-1),
+      target.delve
+        ? delveVersion(target.delve.host, target.delve.port).then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false),
+      containerState(target.container),
+    ]);
+    return {
+      rpc: peers >= 0,
+      peers: Math.max(peers, 0),
+      delve,
+      exitCode: container.running ? undefined : container.exitCode,
+    };
+  };
+}
+
+export interface WaitOptions {
+  probe: Probe;
+  /** Receives a progress line now and then. */
+  progress?: (line: string) => void;
+  intervalMs?: number;
+  progressEveryMs?: number;
+  now?: () => number;
+}
+
+export interface WaitResult {
+  ready: boolean;
+  seconds: number;
+  /** Targets not ready at the end, each with what it still lacks. */
+  notReady: { target: ReadinessTarget; missing: string[] }[];
+}
+
+/** Polls every target until all are ready, one has stopped, or the plan's timeout passes. */
+export async function waitUntilReady(
+  plan: ReadinessPlan,
+  options: WaitOptions,
+): Promise<WaitResult> {
+  const now = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? 1000;
+  const progressEveryMs = options.progressEveryMs ?? 5000;
+  const started = now();
+  let reported = 0;
+
+  for (;;) {
+    const states = await Promise.all(plan.targets.map(options.probe));
+    const notReady = plan.targets
+      .map((target, i) => ({ target, missing: pending(target, states[i]) }))
+      .filter((entry) => entry.missing.length > 0);
+    const elapsed = now() - started;
+    const seconds = Math.round(elapsed / 100) / 10;
+
+    if (notReady.length === 0) {
+      options.progress?.(`all ${plan.targets.length} nodes ready after ${seconds}s`);
+      return { ready: true, seconds, notReady };
+    }
+    const stopped = states.some((state) => state.exitCode !== undefined);
+    if (stopped || elapsed >= plan.timeoutSeconds * 1000) {
+      return { ready: false, seconds, notReady };
+    }
+    if (elapsed - reported >= progressEveryMs) {
+      reported = elapsed;
+      options.progress?.(summary(plan.targets, states, seconds));
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+function summary(targets: ReadinessTarget[], states: TargetState[], seconds: number): string {
+  const pairs = targets.map((target, i) => ({ target, state: states[i] }));
+  const count = (
+    wanted: (target: ReadinessTarget) => boolean,
+    done: (state: TargetState) => boolean,
+  ) => {
+    const subset = pairs.filter((pair) => wanted(pair.target));
+    return `${subset.filter((pair) => done(pair.state)).length}/${subset.length}`;
+  };
+  const rpc = count(
+    (t) => Boolean(t.rpcUrl),
+    (s) => s.rpc,
+  );
+  const peered = count(
+    (t) => Boolean(t.rpcUrl) && t.needsPeers,
+    (s) => s.peers > 0,
+  );
+  const delve = count(
+    (t) => Boolean(t.delve),
+    (s) => s.delve,
+  );
+  return `waiting ${seconds}s: RPC ${rpc}, peered ${peered}, Delve ${delve}`;
+}

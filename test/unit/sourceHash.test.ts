@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { describe, it } from "node:test";
+
+import { hashSource } from "../../lib/sourceHash";
+
+const excludes = [".git", "build/bin", "**/*_test.go"];
+
+function tree(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-hash-"));
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  };
+  write("go.mod", "module example.com/x\n");
+  write("p2p/server.go", "package p2p\n");
+  write("p2p/server_test.go", "package p2p\n");
+  write(".git/HEAD", "ref: refs/heads/main\n");
+  write("build/bin/geth", "binary");
+  return root;
+}
+
+describe("source change detection", () => {
+  it("changes when a source file changes", async () => {
+    const root = tree();
+    const before = await hashSource(root, excludes);
+    fs.appendFileSync(path.join(root, "p2p/server.go"), "// one line\n");
+    assert.notEqual(await hashSource(root, excludes), before);
+  });
+
+  it("changes when a file is added", async () => {
+    const root = tree();
+    const before = await hashSource(root, excludes);
+    fs.writeFileSync(path.join(root, "p2p/dial.go"), "package p2p\n");
+    assert.notEqual(await hashSource(root, excludes), before);
+  });
+
+  it("ignores excluded paths: tests, VCS data and build output", async () => {
+    const root = tree();
+    const before = await hashSource(root, excludes);
+    fs.appendFileSync(path.join(root, "p2p/server_test.go"), "// test edit\n");
+    fs.writeFileSync(path.join(root, "server_test.go"), "package x\n");
+    fs.writeFileSync(path.join(root, ".git/HEAD"), "ref: refs/heads/other\n");
+    fs.writeFileSync(path.join(root, "build/bin/geth"), "new binary");
+    assert.equal(await hashSource(root, excludes), before);
+  });
+
+  it("does not depend on where the checkout lives", async () => {
+    assert.equal(await hashSource(tree(), excludes), await hashSource(tree(), excludes));
+  });
+});
