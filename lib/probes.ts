@@ -12,13 +12,25 @@ export async function rpcCall<T>(
   params: unknown[] = [],
   timeoutMs = 3000,
 ): Promise<T> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  // A timer of our own rather than AbortSignal.timeout, whose timer does not keep the process
+  // alive while the request is pending.
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () => abort.abort(new Error(`${method}: no answer in ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  let body: { result?: T; error?: { message: string } };
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      signal: abort.signal,
+    });
+    body = (await response.json()) as typeof body;
+  } finally {
+    clearTimeout(timer);
+  }
   if (body.error) {
     throw new Error(`${method}: ${body.error.message}`);
   }

@@ -62,10 +62,11 @@ async function demultiplex(docker: Docker, raw: Buffer): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").trimEnd();
 }
 
+// Set the exit code rather than exit, so output still in the pipe is not cut off.
 main().then(
-  (code) => process.exit(code),
+  (code) => (process.exitCode = code),
   (error) => {
     console.error(error);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
