@@ -15,7 +15,8 @@ const LOG_LINES = 40;
 async function main(): Promise<number> {
   const plan = JSON.parse(process.env.DEBUGNET_READINESS ?? "") as ReadinessPlan;
   const docker = new Docker();
-  console.log(`waiting up to ${plan.timeoutSeconds}s for ${plan.targets.length} nodes`);
+  const count = plan.targets.length;
+  console.log(`waiting up to ${plan.timeoutSeconds}s for ${count} node${count === 1 ? "" : "s"}`);
 
   const probe = networkProbe(async (container) => {
     const { State } = await docker.getContainer(container).inspect();

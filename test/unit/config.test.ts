@@ -29,6 +29,21 @@ describe("configuration defaults", () => {
     }
   });
 
+  it("are listed in the README's table with the same type and default", () => {
+    const readme = fs.readFileSync(path.join(projectDirectory(), "README.md"), "utf8");
+    for (const [key, declaration] of readDeclarations(projectDirectory())) {
+      const row = new RegExp(`^\\| \`${key}\` \\| ${declaration.type} \\| (.*?) \\|`, "m").exec(
+        readme,
+      );
+      assert.ok(row, `README has no row for ${key}`);
+      if (typeof declaration.default !== "object") {
+        assert.equal(row[1], `\`${declaration.default}\``, key);
+      } else if (Array.isArray(declaration.default) && key !== "clientFlags") {
+        assert.equal(row[1], declaration.default.map((item) => `\`${item}\``).join(", "), key);
+      }
+    }
+  });
+
   it("give two clients, all under Delve, none waiting, ports from the declared ranges", () => {
     const config = load({ source });
     assert.equal(config.clients, 2);

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { after, describe, it } from "node:test";
+import Docker from "dockerode";
+
+import { ReadinessPlan } from "../../lib/readiness";
+import { BASE_IMAGE, REQUIRED, missingPrerequisites } from "./fixtures";
+
+/**
+ * The readiness step's failure report, against real containers: it must name the node, say
+ * what is missing and show the end of the node's log.
+ */
+
+const missing = missingPrerequisites();
+const skip = missing.length > 0 && !REQUIRED ? `needs ${missing.join("; ")}` : false;
+const docker = new Docker();
+const names = ["debugnet-e2e-crashing", "debugnet-e2e-silent"];
+
+function waitReady(plan: ReadinessPlan) {
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    ["--require", "ts-node/register/transpile-only", "scripts/wait-ready.ts"],
+    {
+      cwd: path.resolve(__dirname, "../.."),
+      env: { ...process.env, DEBUGNET_READINESS: JSON.stringify(plan) },
+      encoding: "utf8",
+    },
+  );
+  return { ...result, seconds: (Date.now() - started) / 1000 };
+}
+
+async function run(name: string, script: string): Promise<void> {
+  const container = await docker.createContainer({
+    name,
+    Image: BASE_IMAGE,
+    Cmd: ["sh", "-c", script],
+  });
+  await container.start();
+}
+
+describe("readiness failures", { skip }, () => {
+  after(async () => {
+    for (const name of names) {
+      await docker
+        .getContainer(name)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  });
+
+  it("stops at once when a node exits, naming it with the end of its log", async () => {
+    await run(names[0], 'echo "Fatal: could not open database"; exit 3');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const result = waitReady({
+      timeoutSeconds: 60,
+      targets: [
+        { name: "node-7", container: names[0], rpcUrl: "http://127.0.0.1:9", needsPeers: true },
+      ],
+    });
+
+    assert.equal(result.status, 1);
+    assert.ok(result.seconds < 30, `gave up after ${result.seconds} s, not at once`);
+    assert.match(result.stderr, /not ready after [\d.]+s: node-7/);
+    assert.match(
+      result.stderr,
+      /node-7 \(container debugnet-e2e-crashing\): the container exited with code 3/,
+    );
+    assert.match(result.stderr, /last 40 lines of its log:\nFatal: could not open database/);
+  });
+
+  it("gives up at the timeout, saying what each node lacks", async () => {
+    await run(names[1], 'echo "listening nowhere"; sleep 120');
+
+    const result = waitReady({
+      timeoutSeconds: 3,
+      targets: [
+        {
+          name: "node-8",
+          container: names[1],
+          rpcUrl: "http://127.0.0.1:9",
+          needsPeers: true,
+          delve: { host: "127.0.0.1", port: 9 },
+        },
+      ],
+    });
+
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /^waiting up to 3s for 1 node$/m);
+    assert.match(
+      result.stderr,
+      /node-8 \(container debugnet-e2e-silent\): RPC does not answer, no peers, Delve does not answer/,
+    );
+    assert.match(result.stderr, /listening nowhere/);
+  });
+});
