@@ -46,8 +46,6 @@ export class DebugNetwork extends pulumi.ComponentResource {
   readonly golandRunConfigs: pulumi.Output<RunConfigFile[]>;
   /** The checkout the client was built from, the root of the IDE path mapping. */
   readonly sourceDir: string;
-  /** Seconds the network took to become ready, as measured by the readiness check. */
-  readonly readyReport: pulumi.Output<string>;
 
   constructor(name: string, args: DebugNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eth-debugnet:index:DebugNetwork", name, {}, opts);
@@ -155,12 +153,12 @@ export class DebugNetwork extends pulumi.ComponentResource {
     });
 
     const all = [bootnode, ...clients];
-    this.nodes = pulumi.all(all.map((node) => node.info));
+    const infos = pulumi.all(all.map((node) => node.info));
 
     const readiness = new Readiness(
       `${name}-ready`,
       {
-        plan: this.nodes.apply((nodes) => readinessPlan(nodes, config.readyTimeout)),
+        plan: infos.apply((nodes) => readinessPlan(nodes, config.readyTimeout)),
         triggers: all.map((node) => node.container.id),
       },
       { parent: this },
@@ -170,16 +168,15 @@ export class DebugNetwork extends pulumi.ComponentResource {
     const ready = <T>(value: pulumi.Output<T>) =>
       pulumi.all([value, readiness.report]).apply(([inner]) => inner);
 
-    const targets = this.nodes.apply(debugTargets);
+    const targets = infos.apply(debugTargets);
     this.bootnodeEnode = bootnode.enode;
-    this.nodes = ready(this.nodes);
+    this.nodes = ready(infos);
     this.network = { name: network.name, subnet: config.subnet.cidr };
     this.sourceDir = config.sourceDir;
     this.vscodeLaunch = ready(
       targets.apply((list) => vscodeLaunch(list, config.sourceDir, BUILD_SOURCE_DIR)),
     );
     this.golandRunConfigs = ready(targets.apply(golandRunConfigs));
-    this.readyReport = readiness.report;
 
     this.registerOutputs({
       bootnodeEnode: this.bootnodeEnode,

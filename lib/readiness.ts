@@ -104,7 +104,7 @@ export async function waitUntilReady(
   options: WaitOptions,
 ): Promise<WaitResult> {
   const now = options.now ?? Date.now;
-  const intervalMs = options.intervalMs ?? 1000;
+  const intervalMs = options.intervalMs ?? 250;
   const progressEveryMs = options.progressEveryMs ?? 5000;
   const started = now();
   let reported = 0;

@@ -14,7 +14,8 @@ const RUNNER = path.join(__dirname, "harness", "run.ts");
 export class HarnessStack {
   readonly statePath: string;
 
-  constructor() {
+  /** @param log receives the harness's output; by default it goes to this process's stderr */
+  constructor(private readonly log: (chunk: Buffer) => void = (c) => process.stderr.write(c)) {
     this.statePath = path.join(
       fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-e2e-")),
       "state.json",
@@ -25,8 +26,9 @@ export class HarnessStack {
     return this.run(["up", this.statePath, JSON.stringify(config)]);
   }
 
-  destroy(): Promise<StackState> {
-    return this.run(["destroy", this.statePath]);
+  /** Destroys everything, or only the resources whose `type::name` key matches `target`. */
+  destroy(target?: RegExp): Promise<StackState> {
+    return this.run(["destroy", this.statePath, ...(target ? [target.source] : [])]);
   }
 
   state(): StackState {
@@ -44,7 +46,7 @@ export class HarnessStack {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
-      process.stderr.write(chunk);
+      this.log(chunk);
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     if (code !== 0) {

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { describe, it } from "node:test";
 import * as jsonc from "jsonc-parser";
 
@@ -9,6 +12,7 @@ import {
   mergeLaunchJson,
   vscodeLaunch,
 } from "../../lib/ide";
+import { writeIdeFiles } from "../../lib/ideFiles";
 
 const targets = [
   { name: "node-1", host: "127.0.0.1", port: 40000 },
@@ -147,5 +151,55 @@ describe("GoLand run configurations", () => {
     assert.ok(isOwnRunConfig("eth-debugnet node-12.run.xml"));
     assert.ok(!isOwnRunConfig("Remote Debug.run.xml"));
     assert.ok(!isOwnRunConfig("eth-debugnet node-1.xml"));
+  });
+});
+
+describe("writing into a checkout", () => {
+  const checkout = () => fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-ide-"));
+  const launch = vscodeLaunch(targets, "/src-on-host", "/src");
+
+  it("creates launch.json and one run configuration per debug client", () => {
+    const dir = checkout();
+    const result = writeIdeFiles(dir, launch, golandRunConfigs(targets));
+    assert.deepEqual(result, {
+      written: [
+        ".vscode/launch.json",
+        ".run/eth-debugnet node-1.run.xml",
+        ".run/eth-debugnet node-3.run.xml",
+      ],
+      removed: [],
+    });
+    assert.deepEqual(
+      JSON.parse(fs.readFileSync(path.join(dir, ".vscode/launch.json"), "utf8")),
+      launch,
+    );
+  });
+
+  it("removes its own run configurations for clients gone, and no one else's", () => {
+    const dir = checkout();
+    writeIdeFiles(dir, launch, golandRunConfigs(targets));
+    fs.writeFileSync(path.join(dir, ".run", "Remote Debug.run.xml"), "<component/>");
+    const fewer = targets.slice(0, 1);
+
+    const result = writeIdeFiles(
+      dir,
+      vscodeLaunch(fewer, "/src-on-host", "/src"),
+      golandRunConfigs(fewer),
+    );
+
+    assert.deepEqual(result.removed, [".run/eth-debugnet node-3.run.xml"]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, ".run")).sort(), [
+      "Remote Debug.run.xml",
+      "eth-debugnet node-1.run.xml",
+    ]);
+  });
+
+  it("writes nothing when everything is up to date", () => {
+    const dir = checkout();
+    writeIdeFiles(dir, launch, golandRunConfigs(targets));
+    assert.deepEqual(writeIdeFiles(dir, launch, golandRunConfigs(targets)), {
+      written: [],
+      removed: [],
+    });
   });
 });

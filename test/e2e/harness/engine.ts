@@ -35,9 +35,17 @@ export interface ResourceRecord {
 
 export type Action = "create" | "same" | "replace" | "delete";
 
+export interface ActionRecord {
+  key: string;
+  action: Action;
+  /** When the operation started and how long it took (epoch ms, ms). */
+  startedAt: number;
+  ms: number;
+}
+
 export interface StackState {
   resources: ResourceRecord[];
-  actions: { key: string; action: Action }[];
+  actions: ActionRecord[];
   outputs?: Record<string, unknown>;
 }
 
@@ -88,20 +96,26 @@ export class HarnessEngine implements pulumi.runtime.Mocks {
     }
     const gone = this.state.resources.filter((record) => !this.seen.has(record.key));
     for (const record of gone.reverse()) {
+      const startedAt = Date.now();
       await remove(record);
-      this.forget(record.key, "delete");
+      this.forget(record.key, "delete", startedAt);
     }
     this.state.outputs = outputs;
     this.save();
   }
 
-  /** Deletes every resource, newest first, as `pulumi destroy` does. */
-  async destroy(): Promise<void> {
-    for (const record of [...this.state.resources].reverse()) {
+  /**
+   * Deletes resources newest first, as `pulumi destroy` does: all of them, or with a target
+   * pattern only those whose key (`type::name`) matches, like `pulumi destroy --target`.
+   */
+  async destroy(target?: RegExp): Promise<void> {
+    const doomed = this.state.resources.filter((record) => !target || target.test(record.key));
+    for (const record of doomed.reverse()) {
+      const startedAt = Date.now();
       await remove(record);
-      this.forget(record.key, "delete");
+      this.forget(record.key, "delete", startedAt);
     }
-    this.state.outputs = undefined;
+    this.state.outputs = target ? this.state.outputs : undefined;
     this.save();
   }
 
@@ -117,8 +131,9 @@ export class HarnessEngine implements pulumi.runtime.Mocks {
     const custom = args.custom ?? true;
     const old = this.previous.get(key);
 
+    const startedAt = Date.now();
     if (old && canonical(old.inputs) === canonical(inputs)) {
-      this.state.actions.push({ key, action: "same" });
+      this.state.actions.push({ key, action: "same", startedAt, ms: 0 });
       return { id: old.id, state: old.outputs };
     }
     if (old && custom && !CREATE_BEFORE_DELETE.has(args.type)) {
@@ -138,24 +153,24 @@ export class HarnessEngine implements pulumi.runtime.Mocks {
     if (old && custom && CREATE_BEFORE_DELETE.has(args.type)) {
       this.deferredDeletes.push(old);
     }
-    this.put(record, old ? "replace" : "create");
+    this.put(record, old ? "replace" : "create", startedAt);
     return { id: made.id, state: made.outputs };
   }
 
-  private put(record: ResourceRecord, action: Action): void {
+  private put(record: ResourceRecord, action: Action, startedAt: number): void {
     const index = this.state.resources.findIndex((existing) => existing.key === record.key);
     if (index === -1) {
       this.state.resources.push(record);
     } else {
       this.state.resources[index] = record;
     }
-    this.state.actions.push({ key: record.key, action });
+    this.state.actions.push({ key: record.key, action, startedAt, ms: Date.now() - startedAt });
     this.save();
   }
 
-  private forget(key: string, action: Action): void {
+  private forget(key: string, action: Action, startedAt: number): void {
     this.state.resources = this.state.resources.filter((record) => record.key !== key);
-    this.state.actions.push({ key, action });
+    this.state.actions.push({ key, action, startedAt, ms: Date.now() - startedAt });
     this.save();
   }
 

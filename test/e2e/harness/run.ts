@@ -3,7 +3,7 @@
  * process of its own as `pulumi up` would, or tears a stack down as `pulumi destroy` would.
  *
  *   run.ts up STATE_FILE CONFIG_JSON
- *   run.ts destroy STATE_FILE
+ *   run.ts destroy STATE_FILE [TARGET_REGEX]
  *
  * CONFIG_JSON maps project keys (without the project prefix) to values as the CLI stores them.
  * The outcome is in STATE_FILE: resources, the run's actions and the stack outputs.
@@ -51,11 +51,11 @@ async function resolveDeep(value: unknown): Promise<unknown> {
 }
 
 async function main(): Promise<void> {
-  const [mode, statePath, configJson] = process.argv.slice(2);
+  const [mode, statePath, argument] = process.argv.slice(2);
   if (mode === "up") {
-    await up(statePath, JSON.parse(configJson));
+    await up(statePath, JSON.parse(argument));
   } else if (mode === "destroy") {
-    await new HarnessEngine(statePath).destroy();
+    await new HarnessEngine(statePath).destroy(argument ? new RegExp(argument) : undefined);
   } else {
     throw new Error(`unknown mode ${mode}; expected up or destroy`);
   }
