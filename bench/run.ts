@@ -34,7 +34,7 @@ const { values } = parseArgs({
     parts: { type: "string", default: "build,start,memory,capacity" },
     runs: { type: "string", default: "3" },
     sizes: { type: "string", default: "1,4,8,16" },
-    capacity: { type: "string", default: "16,32,48,64" },
+    capacity: { type: "string", default: "16,32,48,64,80,96" },
   },
 });
 const RUNS = Number(values.runs);
@@ -185,8 +185,21 @@ async function measureMemory(results: Results): Promise<void> {
 
 async function measureCapacity(results: Results, sizes: number[]): Promise<void> {
   const attempts: unknown[] = [];
+  let perNodeMiB = 0;
   for (const size of sizes) {
     await stack.destroy(NODE_RESOURCES);
+    // Docker sets no memory limit here, so running out would bring in the kernel's OOM killer
+    // against anything on the machine: stop where the last size's use per node says it would.
+    const projectedMiB = perNodeMiB * (size + 1) * 1.2;
+    const freeMiB = os.freemem() / 1048576;
+    if (projectedMiB > freeMiB) {
+      attempts.push({ debugClients: size, ready: false, skipped: "memory", projectedMiB, freeMiB });
+      report(
+        `capacity ${size}: skipped, needs about ${Math.round(projectedMiB)} MiB, ` +
+          `${Math.round(freeMiB)} MiB free`,
+      );
+      break;
+    }
     const started = Date.now();
     try {
       const state = await stack.up({ ...base, clients: String(size), debugClients: "all" });
@@ -204,6 +217,7 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
         load: os.loadavg()[0],
       };
       attempts.push(entry);
+      perNodeMiB = entry.totalMemoryMiB / (size + 1);
       report(
         `capacity ${size}: ready in ${seconds.toFixed(1)} s, peers min ${entry.minPeers}, ` +
           `memory ${entry.totalMemoryMiB} MiB`,

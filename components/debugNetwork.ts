@@ -20,7 +20,7 @@ import {
   rpcHostPort,
 } from "../lib/plan";
 import { ReadinessPlan } from "../lib/readiness";
-import { hashSource } from "../lib/sourceHash";
+import { defaultCacheFile, hashSource } from "../lib/sourceHash";
 import { BUILD_SOURCE_DIR, ClientBuild } from "./clientBuild";
 import { DevImage } from "./devImage";
 import { EthNode, NodeInfo } from "./ethNode";
@@ -80,7 +80,11 @@ export class DebugNetwork extends pulumi.ComponentResource {
       {
         imageId: image.imageId,
         sourceDir: config.sourceDir,
-        sourceHash: hashSource(config.sourceDir, config.sourceExcludes),
+        sourceHash: hashSource(
+          config.sourceDir,
+          config.sourceExcludes,
+          defaultCacheFile(config.sourceDir),
+        ),
         binary: config.binary,
         buildCommand: config.buildCommand,
         volumePrefix: prefix,

@@ -51,3 +51,48 @@ describe("source change detection", () => {
     assert.equal(await hashSource(tree(), excludes), await hashSource(tree(), excludes));
   });
 });
+
+describe("source digest cache", () => {
+  const cacheFile = () =>
+    path.join(fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-cache-")), "c.json");
+
+  it("gives the same digest as without a cache, cold and warm", async () => {
+    const root = tree();
+    const cache = cacheFile();
+    const plain = await hashSource(root, excludes);
+    assert.equal(await hashSource(root, excludes, cache), plain);
+    assert.equal(await hashSource(root, excludes, cache), plain);
+  });
+
+  it("sees a change made after the cache was written", async () => {
+    const root = tree();
+    const cache = cacheFile();
+    const before = await hashSource(root, excludes, cache);
+    fs.writeFileSync(path.join(root, "p2p/server.go"), "package p2p // edited\n");
+    const after = await hashSource(root, excludes, cache);
+    assert.notEqual(after, before);
+    assert.equal(after, await hashSource(root, excludes));
+  });
+
+  it("reads only files whose stamp changed", async () => {
+    const root = tree();
+    const cache = cacheFile();
+    const plain = await hashSource(root, excludes, cache);
+    // Tamper with one cached digest: a warm run trusts it, as the file's stamp is unchanged.
+    const stored = JSON.parse(fs.readFileSync(cache, "utf8"));
+    stored.files["go.mod"].digest = "0".repeat(64);
+    fs.writeFileSync(cache, JSON.stringify(stored));
+    assert.notEqual(await hashSource(root, excludes, cache), plain);
+    fs.appendFileSync(path.join(root, "go.mod"), "\n");
+    assert.equal(await hashSource(root, excludes, cache), await hashSource(root, excludes));
+  });
+
+  it("ignores a cache written for another checkout", async () => {
+    const cache = cacheFile();
+    const first = tree();
+    await hashSource(first, excludes, cache);
+    const second = tree();
+    fs.writeFileSync(path.join(second, "go.mod"), "module example.com/other\n");
+    assert.equal(await hashSource(second, excludes, cache), await hashSource(second, excludes));
+  });
+});
