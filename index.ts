@@ -1,21 +1,15 @@
-import * as pulumi from "@pulumi/pulumi";
-
 import { DebugNetwork } from "./components/debugNetwork";
 import { loadConfig, stackConfigSource } from "./lib/config";
 
 const config = loadConfig(stackConfigSource());
 
-const net = new DebugNetwork("debugnet", {
-  config,
-  nodeKeys: Object.fromEntries(
-    Object.entries(config.nodeKeys).map(([node, key]) => [node, pulumi.secret(key)]),
-  ),
-});
+const net = new DebugNetwork("debugnet", { config });
 
 /** The bootnode's enode URL, known before any container starts. */
 export const bootnodeEnode = net.bootnodeEnode;
 /** Every node: name, container, IP, enode, RPC URL and Delve endpoint. */
 export const nodes = net.nodes;
+/** The Docker network's name and subnet. */
 export const network = net.network;
 /** The checkout the client was built from. */
 export const sourceDir = net.sourceDir;

@@ -17,16 +17,18 @@ import * as path from "path";
 import { parseArgs } from "util";
 import Docker from "dockerode";
 
+import { engineContainerState } from "../lib/containers";
+import { PROJECT_DIR } from "../lib/config";
+import { rpcCall } from "../lib/probes";
 import { ReadinessPlan, networkProbe, waitUntilReady } from "../lib/readiness";
 import { BASE_IMAGE, SOURCE_DIR, missingPrerequisites } from "../test/e2e/fixtures";
 import type { ActionRecord, ResourceRecord, StackState } from "../test/e2e/harness/engine";
 import { HarnessStack } from "../test/e2e/stack";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
 const OUT_DIR = path.join(PROJECT_DIR, "bench", "out");
 const RESULTS = path.join(PROJECT_DIR, "bench", "results", "latest.json");
 const NETWORK = "debugnet-bench";
-const BUILD = "command:local:Command::debugnet-build";
+const BUILD = "command:local:Command::debugnet-build-compile";
 const docker = new Docker();
 
 const { values } = parseArgs({
@@ -56,7 +58,8 @@ const base = {
 };
 
 /** Everything a node start creates, so an `up` after destroying it starts the nodes afresh. */
-const NODE_RESOURCES = /(Container::|Volume::debugnet-(bootnode|node-\d+)-data$|::debugnet-ready$)/;
+const NODE_RESOURCES =
+  /(Container::|Volume::debugnet-(bootnode|node-\d+)-data$|::debugnet-ready-check$)/;
 
 // --- measurements ---------------------------------------------------------------------------
 
@@ -115,7 +118,7 @@ async function measureStart(results: Results, sizes: number[]): Promise<void> {
       assertOneBuildAtMost(state);
 
       const specs = state.resources.filter((r) => r.type === "docker:index/container:Container");
-      const plan = readinessPlan(state);
+      const plan = plannedReadiness(state);
       await stack.destroy(NODE_RESOURCES);
       floor.push(await plainDockerRun(specs, plan));
       ratios.push(ours.at(-1)! / floor.at(-1)!);
@@ -283,10 +286,7 @@ async function plainDockerRun(specs: ResourceRecord[], plan: ReadinessPlan): Pro
   };
   const started = Date.now();
   await Promise.all(runs.map((run) => exec("docker", run.args)));
-  const probe = networkProbe(async (container) => {
-    const { State } = await docker.getContainer(container).inspect();
-    return { running: State.Running, exitCode: State.ExitCode };
-  });
+  const probe = networkProbe(engineContainerState(docker));
   const result = await waitUntilReady(floorPlan, { probe });
   const elapsed = (Date.now() - started) / 1000;
 
@@ -316,8 +316,11 @@ function assertOneBuildAtMost(state: StackState): void {
   }
 }
 
-function readinessPlan(state: StackState): ReadinessPlan {
-  const check = state.resources.find((r) => r.key === "command:local:Command::debugnet-ready")!;
+/** The readiness plan the program gave its readiness check. */
+function plannedReadiness(state: StackState): ReadinessPlan {
+  const check = state.resources.find(
+    (r) => r.key === "command:local:Command::debugnet-ready-check",
+  )!;
   return JSON.parse(check.inputs.environment.DEBUGNET_READINESS) as ReadinessPlan;
 }
 
@@ -348,12 +351,7 @@ async function memoryMiB(container: string): Promise<number> {
 }
 
 async function peerCount(rpcUrl: string): Promise<number> {
-  const response = await fetch(rpcUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "net_peerCount", params: [] }),
-  });
-  return Number(((await response.json()) as { result: string }).result);
+  return Number(await rpcCall<string>(rpcUrl, "net_peerCount"));
 }
 
 function exec(command: string, args: string[]): Promise<void> {
@@ -371,7 +369,7 @@ function seconds(record: ActionRecord): number {
   return Math.round(record.ms / 100) / 10;
 }
 
-export function median(values: number[]): number {
+function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   const value = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -425,6 +423,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stack.destroy().catch((error) => report(`teardown failed: ${error}`));
+    stack.dispose();
     fs.rmSync(checkout, { recursive: true, force: true });
   }
   report(`results in ${path.relative(PROJECT_DIR, RESULTS)}`);

@@ -28,7 +28,7 @@ export interface ClientBuildArgs {
   buildCommand: string;
   /** Prefix of the Docker volume names. */
   volumePrefix: string;
-  /** Labels put on the volumes. */
+  /** Labels put on the volumes and on the build container. */
   labels: Label[];
 }
 
@@ -50,16 +50,16 @@ export class ClientBuild extends pulumi.ComponentResource {
       new docker.Volume(
         `${name}-${suffix}`,
         { name: `${args.volumePrefix}-${suffix}`, labels: args.labels },
-        { parent: this },
+        { parent: this, deleteBeforeReplace: true },
       );
     const modules = volume("gomod");
     const cache = volume("gocache");
     const bin = volume("bin");
 
     // The command is an argument vector, not a shell string: `interpreter` holds `docker run`
-    // and its options, `create` is the last argument. No quoting of paths or commands needed.
+    // and its options, `create` is the last argument, so the build command needs no quoting.
     const build = new command.local.Command(
-      name,
+      `${name}-compile`,
       {
         interpreter: pulumi
           .all([modules.name, cache.name, bin.name, args.imageId])
@@ -67,14 +67,15 @@ export class ClientBuild extends pulumi.ComponentResource {
             "docker",
             "run",
             "--rm",
-            "--volume",
-            `${args.sourceDir}:${BUILD_SOURCE_DIR}:ro`,
-            "--volume",
-            `${moduleVolume}:${MODULE_CACHE_DIR}`,
-            "--volume",
-            `${cacheVolume}:${BUILD_CACHE_DIR}`,
-            "--volume",
-            `${binVolume}:${OUTPUT_DIR}`,
+            ...args.labels.flatMap(({ label, value }) => ["--label", `${label}=${value}`]),
+            "--mount",
+            `type=bind,source=${args.sourceDir},target=${BUILD_SOURCE_DIR},readonly`,
+            "--mount",
+            `type=volume,source=${moduleVolume},target=${MODULE_CACHE_DIR}`,
+            "--mount",
+            `type=volume,source=${cacheVolume},target=${BUILD_CACHE_DIR}`,
+            "--mount",
+            `type=volume,source=${binVolume},target=${OUTPUT_DIR}`,
             imageId,
             "debugnet-build",
             args.binary,

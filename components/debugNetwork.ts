@@ -27,10 +27,11 @@ import { EthNode, NodeInfo } from "./ethNode";
 import { Readiness } from "./readiness";
 
 export interface DebugNetworkArgs {
-  /** The checked configuration; see lib/config.ts and Pulumi.yaml for every field's default. */
+  /**
+   * The checked configuration; Pulumi.yaml declares every field's default. Node keys given in
+   * it are kept as secrets; nodes without one get a key generated once.
+   */
   config: DebugnetConfig;
-  /** Node keys by node name, as secrets; nodes not listed get generated keys. */
-  nodeKeys?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -39,10 +40,15 @@ export interface DebugNetworkArgs {
  * readiness check that holds `pulumi up` until the network can be debugged.
  */
 export class DebugNetwork extends pulumi.ComponentResource {
+  /** The bootnode's enode URL, computed from its key before any container starts. */
   readonly bootnodeEnode: pulumi.Output<string>;
+  /** Every node's plain values, available once the network is ready. */
   readonly nodes: pulumi.Output<NodeInfo[]>;
+  /** The Docker network's name and subnet. */
   readonly network: { name: pulumi.Output<string>; subnet: string };
+  /** A launch.json document with an attach entry per debug client, once ready. */
   readonly vscodeLaunch: pulumi.Output<LaunchDocument>;
+  /** GoLand "Go Remote" run configuration files, one per debug client, once ready. */
   readonly golandRunConfigs: pulumi.Output<RunConfigFile[]>;
   /** The checkout the client was built from, the root of the IDE path mapping. */
   readonly sourceDir: string;
@@ -61,11 +67,12 @@ export class DebugNetwork extends pulumi.ComponentResource {
         ipamConfigs: [{ subnet: config.subnet.cidr, gateway: gatewayAddress(config.subnet) }],
         labels: objectLabels,
       },
-      { parent: this },
+      // The name is fixed, so the old network must go before a replacement can take it.
+      { parent: this, deleteBeforeReplace: true },
     );
 
     const image = new DevImage(
-      `${name}-devimage`,
+      `${name}-dev`,
       {
         contextDir: path.join(config.projectDir, "image"),
         baseImage: config.baseImage,
@@ -103,6 +110,10 @@ export class DebugNetwork extends pulumi.ComponentResource {
       dockerPrefix: prefix,
       labels: objectLabels,
     };
+    const nodeKey = (nodeName: string) => {
+      const key = config.nodeKeys[nodeName];
+      return key === undefined ? undefined : pulumi.secret(key);
+    };
     const launch = (nodeName: string) => ({
       binary: config.binary,
       initArgs: config.initArgs,
@@ -127,7 +138,7 @@ export class DebugNetwork extends pulumi.ComponentResource {
         role: "bootnode",
         ip: nodeAddress(config.subnet, 0),
         rpcHostPort: rpcHostPort(config.rpcPorts, 0),
-        nodeKey: args.nodeKeys?.[BOOTNODE_NAME],
+        nodeKey: nodeKey(BOOTNODE_NAME),
         launch: launch(BOOTNODE_NAME),
         bootnodes: "",
       },
@@ -148,7 +159,7 @@ export class DebugNetwork extends pulumi.ComponentResource {
           rpcHostPort: rpcHostPort(config.rpcPorts, index),
           delveHostPort: debug ? delveHostPort(config.delvePorts, index) : undefined,
           waitForDebugger: config.waitForDebugger.includes(nodeName),
-          nodeKey: args.nodeKeys?.[nodeName],
+          nodeKey: nodeKey(nodeName),
           launch: launch(nodeName),
           bootnodes: bootnode.enode,
         },
@@ -168,7 +179,8 @@ export class DebugNetwork extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Outputs wait for readiness, so whatever chains on them finds a network it can use.
+    // The node list and IDE documents wait for readiness, so whatever chains on them finds a
+    // network it can use; the enode and network name are known before anything starts.
     const ready = <T>(value: pulumi.Output<T>) =>
       pulumi.all([value, readiness.report]).apply(([inner]) => inner);
 
@@ -186,6 +198,7 @@ export class DebugNetwork extends pulumi.ComponentResource {
       bootnodeEnode: this.bootnodeEnode,
       nodes: this.nodes,
       network: this.network,
+      sourceDir: this.sourceDir,
       vscodeLaunch: this.vscodeLaunch,
       golandRunConfigs: this.golandRunConfigs,
     });
@@ -193,9 +206,7 @@ export class DebugNetwork extends pulumi.ComponentResource {
 }
 
 function debugTargets(nodes: NodeInfo[]): DebugTarget[] {
-  return nodes.flatMap((node) =>
-    node.delve ? [{ name: node.name, host: node.delve.host, port: node.delve.port }] : [],
-  );
+  return nodes.flatMap((node) => (node.delve ? [{ name: node.name, ...node.delve }] : []));
 }
 
 function readinessPlan(nodes: NodeInfo[], timeoutSeconds: number): ReadinessPlan {
@@ -206,7 +217,7 @@ function readinessPlan(nodes: NodeInfo[], timeoutSeconds: number): ReadinessPlan
       container: node.container,
       rpcUrl: node.waitForDebugger ? undefined : node.rpcUrl,
       needsPeers: node.role === "client",
-      delve: node.delve ? { host: node.delve.host, port: node.delve.port } : undefined,
+      delve: node.delve ?? undefined,
     })),
   };
 }

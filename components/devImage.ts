@@ -3,6 +3,10 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
+/** Removes the image unless it is already gone (pruned by hand, say). */
+const REMOVE_IMAGE =
+  'if docker image inspect "$IMAGE_ID" >/dev/null 2>&1; then docker image rm "$IMAGE_ID"; fi';
+
 export interface DevImageArgs {
   /** Directory holding the Dockerfile and the scripts it copies (the project's `image/`). */
   contextDir: string;
@@ -29,7 +33,7 @@ export class DevImage extends pulumi.ComponentResource {
     super("eth-debugnet:index:DevImage", name, {}, opts);
 
     const image = new docker.Image(
-      name,
+      `${name}-image`,
       {
         imageName: args.imageName,
         skipPush: true,
@@ -44,14 +48,16 @@ export class DevImage extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Dependants take the image ID from this command, so on destroy (or after a rebuild) it is
-    // deleted after every container and build that used the image.
+    // Dependants take the image ID through this command, so on destroy it is deleted after
+    // every container and build that used the image. A new ID replaces the command (a trigger,
+    // not just a changed environment, which would only update it), and replacing it deletes
+    // the old one: that removes the image the rebuild superseded.
     const removal = new command.local.Command(
       `${name}-removal`,
       {
         environment: { IMAGE_ID: image.repoDigest },
-        delete:
-          'if docker image inspect "$IMAGE_ID" >/dev/null 2>&1; then docker image rm "$IMAGE_ID"; fi',
+        triggers: [image.repoDigest],
+        delete: REMOVE_IMAGE,
       },
       { parent: this },
     );

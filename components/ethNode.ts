@@ -18,10 +18,13 @@ import { CONTAINER_DELVE_PORT, CONTAINER_RPC_PORT } from "../lib/plan";
 /** Host address every published port is bound to: Delve and RPC are unauthenticated. */
 export const PUBLISH_HOST = "127.0.0.1";
 
+/** The bootnode serves discovery; clients are the nodes under study. */
+export type NodeRole = "bootnode" | "client";
+
 /** The plain values other tools chain on, one object per node. */
 export interface NodeInfo {
   name: string;
-  role: "bootnode" | "client";
+  role: NodeRole;
   /** Docker container name, for `docker logs` and the like. */
   container: string;
   /** Address on the Docker network, as the engine reports it. */
@@ -36,7 +39,8 @@ export interface NodeInfo {
 export interface EthNodeArgs {
   /** Node name, such as `bootnode` or `node-1`; also its host name. */
   nodeName: string;
-  role: "bootnode" | "client";
+  /** Whether the node is the bootnode or a client; clients must find peers to be ready. */
+  role: NodeRole;
   /** Fixed IP on the network. */
   ip: string;
   /** devp2p port, TCP and UDP, inside the network. */
@@ -103,7 +107,7 @@ export class EthNode extends pulumi.ComponentResource {
     const data = new docker.Volume(
       `${name}-data`,
       { name: `${args.dockerPrefix}-${args.nodeName}-data`, labels: nodeLabels },
-      { parent: this },
+      { parent: this, deleteBeforeReplace: true },
     );
 
     const ports: docker.types.input.ContainerPort[] = [
@@ -119,7 +123,7 @@ export class EthNode extends pulumi.ComponentResource {
 
     const containerName = `${args.dockerPrefix}-${args.nodeName}`;
     this.container = new docker.Container(
-      name,
+      `${name}-container`,
       {
         name: containerName,
         hostname: args.nodeName,
@@ -176,6 +180,6 @@ export class EthNode extends pulumi.ComponentResource {
         waitForDebugger,
       }));
 
-    this.registerOutputs({ enode: this.enode, info: this.info });
+    this.registerOutputs({ enode: this.enode, info: this.info, container: this.container });
   }
 }

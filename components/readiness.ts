@@ -1,7 +1,7 @@
-import * as path from "path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 
+import { PROJECT_DIR } from "../lib/config";
 import { ReadinessPlan } from "../lib/readiness";
 
 export interface ReadinessArgs {
@@ -25,17 +25,14 @@ export class Readiness extends pulumi.ComponentResource {
   constructor(name: string, args: ReadinessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eth-debugnet:index:Readiness", name, {}, opts);
 
-    const projectDir = path.resolve(__dirname, "..");
+    // `node` from PATH and paths relative to the project, so that neither a different Node
+    // binary nor a moved project counts as a change that reruns the check.
     const check = new command.local.Command(
-      name,
+      `${name}-check`,
       {
-        interpreter: [
-          process.execPath,
-          "--require",
-          require.resolve("ts-node/register/transpile-only"),
-        ],
-        create: path.join(projectDir, "scripts", "wait-ready.ts"),
-        dir: projectDir,
+        interpreter: ["node", "--require", "ts-node/register/transpile-only"],
+        create: "scripts/wait-ready.ts",
+        dir: PROJECT_DIR,
         environment: {
           DEBUGNET_READINESS: pulumi.output(args.plan).apply((plan) => JSON.stringify(plan)),
         },

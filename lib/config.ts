@@ -5,6 +5,8 @@ import * as YAML from "yaml";
 import { isValidNodeKey } from "./enode";
 import {
   BOOTNODE_NAME,
+  CONTAINER_DELVE_PORT,
+  CONTAINER_RPC_PORT,
   PortRange,
   Subnet,
   clientCapacity,
@@ -71,7 +73,7 @@ export interface ConfigSource {
   keys(): string[];
 }
 
-type DeclaredType = "string" | "integer" | "boolean" | "array" | "object";
+type DeclaredType = "string" | "integer" | "array" | "object";
 
 interface Declaration {
   type: DeclaredType;
@@ -85,7 +87,8 @@ export class ConfigError extends Error {
       `${problems.length} configuration problem${problems.length === 1 ? "" : "s"}; ` +
         "nothing was created:\n" +
         problems.map((problem) => `  - ${problem}`).join("\n") +
-        "\nSet a value with `pulumi config set <key> <value>` and run again.",
+        "\nSet values with `pulumi config set <key> <value>` (for the local stack: " +
+        "`scripts/pulumi-local.sh config set <key> <value>`) and run again.",
     );
     this.name = "ConfigError";
   }
@@ -97,9 +100,8 @@ const SECRET_KEYS = new Set(["nodeKeys"]);
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const VERSION_PATTERN = /^(v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|latest)$/;
 
-export function projectDirectory(): string {
-  return path.resolve(__dirname, "..");
-}
+/** The directory holding Pulumi.yaml, `image/` and `scripts/`. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /** The declared keys of Pulumi.yaml with their types and defaults. */
 export function readDeclarations(projectDir: string): Map<string, Declaration> {
@@ -109,7 +111,7 @@ export function readDeclarations(projectDir: string): Map<string, Declaration> {
 }
 
 /** Reads, defaults and checks the whole configuration; throws a ConfigError listing problems. */
-export function loadConfig(source: ConfigSource, projectDir = projectDirectory()): DebugnetConfig {
+export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): DebugnetConfig {
   const declarations = readDeclarations(projectDir);
   const problems: string[] = [];
   const report = (key: string, got: unknown, expected: string) =>
@@ -212,10 +214,10 @@ export function loadConfig(source: ConfigSource, projectDir = projectDirectory()
     return range;
   }
 
-  const debugClients = selection("debugClients", clientNames, clientNames);
-  const waitForDebugger = selection("waitForDebugger", debugClients, clientNames);
+  const debugClients = selection("debugClients", clientNames, "clients");
+  const waitForDebugger = selection("waitForDebugger", debugClients, "debug clients");
 
-  function selection(key: string, allowed: string[], all: string[]): string[] {
+  function selection(key: string, allowed: string[], what: string): string[] {
     const text = string(key);
     if (text === "all") {
       return allowed;
@@ -227,8 +229,7 @@ export function loadConfig(source: ConfigSource, projectDir = projectDirectory()
     const outside = names.filter((name) => !allowed.includes(name));
     if (outside.length > 0) {
       const choices = allowed.length > 0 ? allowed.join(", ") : "none";
-      const scope = allowed === all ? "clients" : "debug clients";
-      report(key, text, `"all", "none" or a comma-separated list of ${scope} (${choices})`);
+      report(key, text, `"all", "none" or a comma-separated list of ${what} (${choices})`);
     }
     return names.filter((name) => allowed.includes(name));
   }
@@ -254,13 +255,17 @@ export function loadConfig(source: ConfigSource, projectDir = projectDirectory()
 
   const initArgs = strings("initArgs");
   const clientFlags = strings("clientFlags");
-  for (const [key, list] of [
+  const templated: [string, string[]][] = [
     ["initArgs", initArgs],
     ["clientFlags", clientFlags],
-  ] as const) {
-    const known: readonly string[] = PLACEHOLDERS;
-    const unknown = list.flatMap(placeholdersIn).filter((name) => !known.includes(name));
-    if (unknown.length > 0) {
+    ...Object.entries(extraFlags).map(([name, flags]): [string, string[]] => [
+      `extraFlags.${name}`,
+      flags,
+    ]),
+  ];
+  const known: readonly string[] = PLACEHOLDERS;
+  for (const [key, list] of templated) {
+    if (list.flatMap(placeholdersIn).some((name) => !known.includes(name))) {
       report(key, list, `placeholders among {${PLACEHOLDERS.join("} {")}}`);
     }
   }
@@ -269,6 +274,9 @@ export function loadConfig(source: ConfigSource, projectDir = projectDirectory()
   const sourceDir = path.resolve(projectDir, sourceText);
   if (sourceText && !isDirectory(sourceDir)) {
     report("source", sourceText, `an existing directory (looked for ${sourceDir})`);
+  } else if (sourceDir.includes(",")) {
+    // The build mounts the checkout with `docker run --mount`, whose value is comma-separated.
+    report("source", sourceText, "a path without commas");
   }
 
   const genesis = readGenesis(string("genesisFile"));
@@ -301,6 +309,15 @@ export function loadConfig(source: ConfigSource, projectDir = projectDirectory()
 
   const networkId = integer("networkId", 0, Number.MAX_SAFE_INTEGER);
 
+  function p2pPort(): number {
+    const port = integer("p2pPort", 1, 65535);
+    if (port === CONTAINER_RPC_PORT || port === CONTAINER_DELVE_PORT) {
+      const taken = `${CONTAINER_RPC_PORT} (RPC) and ${CONTAINER_DELVE_PORT} (Delve)`;
+      report("p2pPort", port, `a port other than ${taken}, which every container uses`);
+    }
+    return port;
+  }
+
   const config: DebugnetConfig = {
     projectDir,
     sourceDir,
@@ -324,7 +341,7 @@ export function loadConfig(source: ConfigSource, projectDir = projectDirectory()
       "a Docker object name: letters, digits, '.', '_' or '-', starting with a letter or digit",
     ),
     subnet: subnet ?? { cidr: subnetText, base: 0, prefix: 32 },
-    p2pPort: integer("p2pPort", 1, 65535),
+    p2pPort: p2pPort(),
     rpcPorts: rpcPorts ?? { first: 0, last: 0 },
     delvePorts: delvePorts ?? { first: 0, last: 0 },
     verbosity: integer("verbosity", 0, 5),
@@ -346,8 +363,6 @@ function decode(text: string, type: DeclaredType): unknown {
   switch (type) {
     case "integer":
       return /^-?\d+$/.test(text.trim()) ? Number(text) : text;
-    case "boolean":
-      return text === "true" ? true : text === "false" ? false : text;
     case "array":
     case "object":
       try {

@@ -51,6 +51,28 @@ export function delveVersion(host: string, port: number, timeoutMs = 3000): Prom
   return delveCall<DelveVersion>(host, port, "RPCServer.GetVersion", {}, timeoutMs);
 }
 
+/**
+ * Whether the program under a Delve server has exited, and with which status. A server started
+ * with `--accept-multiclient` outlives its program, so the container keeps running after the
+ * client crashed; only Delve can tell. Rejects while the server does not answer.
+ */
+export async function delveTarget(
+  host: string,
+  port: number,
+  timeoutMs = 3000,
+): Promise<{ exitStatus?: number }> {
+  try {
+    await delveCall(host, port, "RPCServer.State", { NonBlocking: true }, timeoutMs);
+    return {};
+  } catch (error) {
+    const exited = /has exited with status (-?\d+)/.exec((error as Error).message);
+    if (exited) {
+      return { exitStatus: Number(exited[1]) };
+    }
+    throw error;
+  }
+}
+
 /** One call of Delve's JSON-RPC API on a fresh connection. */
 export function delveCall<T>(
   host: string,

@@ -1,9 +1,9 @@
-import { delveVersion, rpcCall } from "./probes";
+import { delveTarget, rpcCall } from "./probes";
 
 /**
  * The condition `pulumi up` waits for: every node answers RPC, every client has a peer and
  * every Delve server answers. A client held for the debugger only needs its Delve server. A
- * container that has stopped ends the wait at once, since it will not become ready.
+ * client that has exited ends the wait at once, since it will not become ready.
  */
 
 export interface ReadinessTarget {
@@ -28,7 +28,7 @@ export interface TargetState {
   rpc: boolean;
   peers: number;
   delve: boolean;
-  /** The exit code when the container is no longer running. */
+  /** The client's exit code once it has stopped: its container's, or as Delve reports it. */
   exitCode?: number;
 }
 
@@ -40,7 +40,7 @@ export type ContainerState = (container: string) => Promise<{ running: boolean; 
 /** What still keeps a target from being ready, or an empty list. */
 export function pending(target: ReadinessTarget, state: TargetState): string[] {
   if (state.exitCode !== undefined) {
-    return [`the container exited with code ${state.exitCode}`];
+    return [`the client exited with code ${state.exitCode}`];
   }
   const missing: string[] = [];
   if (target.rpcUrl && !state.rpc) {
@@ -55,7 +55,7 @@ export function pending(target: ReadinessTarget, state: TargetState): string[] {
   return missing;
 }
 
-/** Probes a target over the network (`admin_peers`, Delve's version call) and its container. */
+/** Probes a target over the network (`admin_peers`, Delve's state) and its container. */
 export function networkProbe(containerState: ContainerState): Probe {
   return async (target) => {
     const [peers, delve, container] = await Promise.all([
@@ -66,18 +66,18 @@ export function networkProbe(containerState: ContainerState): Probe {
           )
         : Promise.resolve(-1),
       target.delve
-        ? delveVersion(target.delve.host, target.delve.port).then(
-            () => true,
-            () => false,
+        ? delveTarget(target.delve.host, target.delve.port).then(
+            (state) => ({ answers: true, exitStatus: state.exitStatus }),
+            () => ({ answers: false, exitStatus: undefined }),
           )
-        : Promise.resolve(false),
+        : Promise.resolve({ answers: false, exitStatus: undefined }),
       containerState(target.container),
     ]);
     return {
       rpc: peers >= 0,
       peers: Math.max(peers, 0),
-      delve,
-      exitCode: container.running ? undefined : container.exitCode,
+      delve: delve.answers,
+      exitCode: container.running ? delve.exitStatus : container.exitCode,
     };
   };
 }

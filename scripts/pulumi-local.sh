@@ -11,7 +11,7 @@ project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$project_dir"
 
 if ! command -v pulumi >/dev/null; then
-  echo "pulumi: command not found; install the Pulumi CLI (https://www.pulumi.com/docs/install/)" >&2
+  echo "pulumi: command not found; see https://www.pulumi.com/docs/install/" >&2
   exit 127
 fi
 

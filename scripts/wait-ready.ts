@@ -8,6 +8,7 @@ import Docker from "dockerode";
 import { once } from "events";
 import { Readable, Writable } from "stream";
 
+import { engineContainerState } from "../lib/containers";
 import { ReadinessPlan, networkProbe, waitUntilReady } from "../lib/readiness";
 
 const LOG_LINES = 40;
@@ -18,10 +19,7 @@ async function main(): Promise<number> {
   const count = plan.targets.length;
   console.log(`waiting up to ${plan.timeoutSeconds}s for ${count} node${count === 1 ? "" : "s"}`);
 
-  const probe = networkProbe(async (container) => {
-    const { State } = await docker.getContainer(container).inspect();
-    return { running: State.Running, exitCode: State.ExitCode };
-  });
+  const probe = networkProbe(engineContainerState(docker));
   const result = await waitUntilReady(plan, { probe, progress: (line) => console.log(line) });
   if (result.ready) {
     return 0;

@@ -95,13 +95,11 @@ export function prepareBaseImage(): void {
   }
 }
 
+const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** The same environment the public golang images set. */
 function importChanges(): string {
-  return [
-    "ENV PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    "ENV GOPATH=/go",
-    "WORKDIR /go",
-  ]
+  return [`ENV PATH=/go/bin:/usr/local/go/bin:${SYSTEM_PATH}`, "ENV GOPATH=/go", "WORKDIR /go"]
     .map((change) => `--change '${change}'`)
     .join(" ");
 }

@@ -15,7 +15,7 @@ import { delveCall, delveVersion, rpcCall } from "../../lib/probes";
 import { VsCodeSession } from "./dap";
 import { BASE_IMAGE, REQUIRED, SOURCE_DIR, missingPrerequisites } from "./fixtures";
 import type { StackState } from "./harness/engine";
-import { HarnessStack } from "./stack";
+import { HarnessError, HarnessStack } from "./stack";
 
 /**
  * The end-to-end tier: the unchanged program carried out by the harness against a real Docker
@@ -31,8 +31,8 @@ const NETWORK = "debugnet-e2e";
 const MINUTES = 60_000;
 const docker = new Docker();
 
-// A copy of the checkout, so the test can edit it and write IDE files into it.
-const checkout = fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-checkout-"));
+// A copy of the checkout, made before the tier runs, so it can be edited and given IDE files.
+const checkout = path.join(os.tmpdir(), `debugnet-checkout-${process.pid}`);
 const config = {
   source: checkout,
   baseImage: BASE_IMAGE,
@@ -45,7 +45,7 @@ const config = {
   waitForDebugger: "node-4",
 };
 
-const stack = new HarnessStack();
+let stack: HarnessStack;
 let first: StackState;
 let nodes: NodeInfo[];
 const byName = (name: string) => nodes.find((node) => node.name === name)!;
@@ -55,12 +55,14 @@ describe("end to end on a real Docker engine", { skip }, () => {
   before(() => {
     assert.deepEqual(missing, [], "prerequisites of the end-to-end tier");
     fs.cpSync(SOURCE_DIR, checkout, { recursive: true });
+    stack = new HarnessStack();
   });
 
   after(async () => {
     if (stack.state().resources.length > 0) {
       await stack.destroy();
     }
+    stack.dispose();
     fs.rmSync(checkout, { recursive: true, force: true });
   });
 
@@ -245,13 +247,41 @@ describe("end to end on a real Docker engine", { skip }, () => {
     assert.deepEqual(
       replaced.map((entry) => entry.key).sort(),
       [
-        "command:local:Command::debugnet-build",
-        "command:local:Command::debugnet-ready",
-        ...nodes.map((node) => `docker:index/container:Container::debugnet-${node.name}`),
+        "command:local:Command::debugnet-build-compile",
+        "command:local:Command::debugnet-ready-check",
+        ...nodes.map((node) => `docker:index/container:Container::debugnet-${node.name}-container`),
       ].sort(),
     );
     assert.ok(replaced.every((entry) => entry.action === "replace"));
     assert.deepEqual(changed.outputs!.nodes, first.outputs!.nodes, "same enodes, IPs and ports");
+
+    const before = binaryLabel(first);
+    for (const node of running()) {
+      const info = await docker.getContainer(node.container).inspect();
+      assert.notEqual(info.Config.Labels["eth-debugnet.binary"], before, node.name);
+      const reported = await rpcCall<{ enode: string }>(node.rpcUrl, "admin_nodeInfo");
+      assert.equal(enodeWithoutQuery(reported.enode), enodeWithoutQuery(node.enode), node.name);
+    }
+  });
+
+  it("fails fast when a client under Delve crashes, naming it with its log", async () => {
+    // Delve outlives the client it runs, so the container stays up: only Delve can tell.
+    const crashing = { ...config, extraFlags: JSON.stringify({ "node-1": ["--no-such-flag"] }) };
+    const started = Date.now();
+    await assert.rejects(stack.up(crashing), (error: HarnessError) => {
+      assert.match(error.output, /not ready after [\d.]+s: node-1\n/);
+      assert.match(
+        error.output,
+        /node-1 \(container debugnet-e2e-node-1\): the client exited with code 1/,
+      );
+      assert.match(error.output, /flag provided but not defined: -no-such-flag/);
+      return true;
+    });
+    const seconds = (Date.now() - started) / 1000;
+    assert.ok(seconds < 90, `reported after ${seconds} s, not at once`);
+
+    const restored = await stack.up(config);
+    assert.deepEqual(restored.outputs!.nodes, first.outputs!.nodes);
   });
 
   it("leaves no container, network, volume or image behind after destroy", async () => {
@@ -266,6 +296,13 @@ describe("end to end on a real Docker engine", { skip }, () => {
     );
   });
 });
+
+function binaryLabel(state: StackState): string {
+  const build = state.resources.find(
+    (r) => r.key === "command:local:Command::debugnet-build-compile",
+  );
+  return build!.outputs.stdout;
+}
 
 function readLaunch(): LaunchDocument {
   return jsonc.parse(fs.readFileSync(path.join(checkout, ".vscode", "launch.json"), "utf8"));

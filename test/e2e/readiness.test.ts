@@ -66,7 +66,7 @@ describe("readiness failures", { skip }, () => {
     assert.match(result.stderr, /not ready after [\d.]+s: node-7/);
     assert.match(
       result.stderr,
-      /node-7 \(container debugnet-e2e-crashing\): the container exited with code 3/,
+      /node-7 \(container debugnet-e2e-crashing\): the client exited with code 3/,
     );
     assert.match(result.stderr, /last 40 lines of its log:\nFatal: could not open database/);
   });
@@ -91,7 +91,10 @@ describe("readiness failures", { skip }, () => {
     assert.match(result.stdout, /^waiting up to 3s for 1 node$/m);
     assert.match(
       result.stderr,
-      /node-8 \(container debugnet-e2e-silent\): RPC does not answer, no peers, Delve does not answer/,
+      new RegExp(
+        "node-8 \\(container debugnet-e2e-silent\\): " +
+          "RPC does not answer, no peers, Delve does not answer",
+      ),
     );
     assert.match(result.stderr, /listening nowhere/);
   });

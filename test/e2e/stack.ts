@@ -7,6 +7,16 @@ import type { StackState } from "./harness/engine";
 
 const RUNNER = path.join(__dirname, "harness", "run.ts");
 
+/** A failed harness run, with everything it printed. */
+export class HarnessError extends Error {
+  constructor(
+    message: string,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * A stack carried out by the harness: each `up` and `destroy` runs in a process of its own, as
  * the Pulumi CLI would run the program, and leaves its outcome in a state file.
@@ -31,6 +41,13 @@ export class HarnessStack {
     return this.run(["destroy", this.statePath, ...(target ? [target.source] : [])]);
   }
 
+  /** Removes the state file's directory, once nothing is left to destroy. */
+  dispose(): void {
+    if (this.state().resources.length === 0) {
+      fs.rmSync(path.dirname(this.statePath), { recursive: true, force: true });
+    }
+  }
+
   state(): StackState {
     return fs.existsSync(this.statePath)
       ? (JSON.parse(fs.readFileSync(this.statePath, "utf8")) as StackState)
@@ -50,7 +67,8 @@ export class HarnessStack {
     });
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     if (code !== 0) {
-      throw new Error(`harness ${args[0]} failed (exit ${code}):\n${stderr.slice(-6000)}`);
+      const message = `harness ${args[0]} failed (exit ${code}):\n${stderr.slice(-6000)}`;
+      throw new HarnessError(message, stderr);
     }
     return this.state();
   }

@@ -1,12 +1,12 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
 import { ConfigSource, DebugnetConfig, loadConfig } from "../../lib/config";
+import { tempDir } from "./temp";
 
 /** An empty directory standing in for a client checkout. */
 export function makeCheckout(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-checkout-"));
+  const dir = tempDir("debugnet-checkout");
   fs.mkdirSync(path.join(dir, "cmd", "geth"), { recursive: true });
   fs.writeFileSync(path.join(dir, "go.mod"), "module example.com/client\n");
   return dir;

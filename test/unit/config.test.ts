@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 
-import { ConfigError, projectDirectory, readDeclarations } from "../../lib/config";
+import { ConfigError, PROJECT_DIR, readDeclarations } from "../../lib/config";
 import { load, makeCheckout } from "../helpers/config";
 
 const source = makeCheckout();
@@ -21,8 +21,8 @@ function problems(values: Record<string, string>): string[] {
 
 describe("configuration defaults", () => {
   it("come from Pulumi.yaml, which declares every key with a type and a description", () => {
-    const text = fs.readFileSync(path.join(projectDirectory(), "Pulumi.yaml"), "utf8");
-    for (const [key, declaration] of readDeclarations(projectDirectory())) {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
+    for (const [key, declaration] of readDeclarations(PROJECT_DIR)) {
       assert.ok(declaration.type, `${key} has no type`);
       assert.notEqual(declaration.default, undefined, `${key} has no default`);
       assert.match(text, new RegExp(`\\n  ${key}:\\n    type: \\w+\\n(.|\\n)*?description:`));
@@ -30,8 +30,8 @@ describe("configuration defaults", () => {
   });
 
   it("are listed in the README's table with the same type and default", () => {
-    const readme = fs.readFileSync(path.join(projectDirectory(), "README.md"), "utf8");
-    for (const [key, declaration] of readDeclarations(projectDirectory())) {
+    const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    for (const [key, declaration] of readDeclarations(PROJECT_DIR)) {
       const row = new RegExp(`^\\| \`${key}\` \\| ${declaration.type} \\| (.*?) \\|`, "m").exec(
         readme,
       );
@@ -106,7 +106,8 @@ describe("bad configuration", () => {
 
   it("rejects more clients than the subnet holds", () => {
     assert.deepEqual(problems({ clients: "5", subnet: "10.9.0.0/29" }), [
-      "clients: got 5; expected a whole number from 1 to 4 (the subnet 10.9.0.0/29 holds 4 clients)",
+      "clients: got 5; expected a whole number from 1 to 4 " +
+        "(the subnet 10.9.0.0/29 holds 4 clients)",
     ]);
   });
 

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { describe, it } from "node:test";
 import * as jsonc from "jsonc-parser";
@@ -13,6 +12,7 @@ import {
   vscodeLaunch,
 } from "../../lib/ide";
 import { writeIdeFiles } from "../../lib/ideFiles";
+import { tempDir } from "../helpers/temp";
 
 const targets = [
   { name: "node-1", host: "127.0.0.1", port: 40000 },
@@ -155,7 +155,7 @@ describe("GoLand run configurations", () => {
 });
 
 describe("writing into a checkout", () => {
-  const checkout = () => fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-ide-"));
+  const checkout = () => tempDir("debugnet-ide");
   const launch = vscodeLaunch(targets, "/src-on-host", "/src");
 
   it("creates launch.json and one run configuration per debug client", () => {

@@ -58,9 +58,7 @@ describe("what a node still lacks", () => {
   });
 
   it("is a running container, whatever else answers", () => {
-    assert.deepEqual(pending(client, { ...ready, exitCode: 2 }), [
-      "the container exited with code 2",
-    ]);
+    assert.deepEqual(pending(client, { ...ready, exitCode: 2 }), ["the client exited with code 2"]);
   });
 });
 
@@ -115,6 +113,6 @@ describe("waiting for the network", () => {
     });
     assert.equal(result.ready, false);
     assert.equal(probes, 3, "one round of probes only");
-    assert.deepEqual(result.notReady[0].missing, ["the container exited with code 1"]);
+    assert.deepEqual(result.notReady[0].missing, ["the client exited with code 1"]);
   });
 });

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { describe, it } from "node:test";
 
 import { hashSource } from "../../lib/sourceHash";
+import { tempDir } from "../helpers/temp";
 
 const excludes = [".git", "build/bin", "**/*_test.go"];
 
 function tree(): string {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-hash-"));
+  const root = tempDir("debugnet-hash");
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
@@ -53,8 +53,7 @@ describe("source change detection", () => {
 });
 
 describe("source digest cache", () => {
-  const cacheFile = () =>
-    path.join(fs.mkdtempSync(path.join(os.tmpdir(), "debugnet-cache-")), "c.json");
+  const cacheFile = () => path.join(tempDir("debugnet-cache"), "c.json");
 
   it("gives the same digest as without a cache, cold and warm", async () => {
     const root = tree();

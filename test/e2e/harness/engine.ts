@@ -33,7 +33,7 @@ export interface ResourceRecord {
   outputs: Record<string, any>;
 }
 
-export type Action = "create" | "same" | "replace" | "delete";
+export type Action = "create" | "same" | "update" | "replace" | "delete";
 
 export interface ActionRecord {
   key: string;
@@ -49,8 +49,19 @@ export interface StackState {
   outputs?: Record<string, unknown>;
 }
 
-/** Resource types replaced by creating the new one first, as Pulumi does by default. */
-const CREATE_BEFORE_DELETE = new Set(["command:local:Command"]);
+/**
+ * How a changed resource is brought up to date. A command is replaced when its triggers change
+ * (new one first, the old one's `delete` at the end of the run, as Pulumi does by default) and
+ * otherwise updated in place by running it again. Every Docker object the program declares has
+ * a fixed name, so they are replaced delete-first: the provider marks containers that way and
+ * the program asks it for networks and volumes; images are rebuilt in place.
+ */
+function changeOf(type: string, old: ResourceRecord, inputs: Record<string, any>): Action {
+  if (type === "command:local:Command") {
+    return canonical(old.inputs.triggers) === canonical(inputs.triggers) ? "update" : "replace";
+  }
+  return type === "docker:index/image:Image" ? "update" : "replace";
+}
 
 export class HarnessEngine implements pulumi.runtime.Mocks {
   private readonly state: StackState;
@@ -136,7 +147,9 @@ export class HarnessEngine implements pulumi.runtime.Mocks {
       this.state.actions.push({ key, action: "same", startedAt, ms: 0 });
       return { id: old.id, state: old.outputs };
     }
-    if (old && custom && !CREATE_BEFORE_DELETE.has(args.type)) {
+    const action = !old ? "create" : custom ? changeOf(args.type, old, inputs) : "update";
+    const deleteFirst = action === "replace" && args.type !== "command:local:Command";
+    if (old && deleteFirst) {
       await remove(old);
     }
 
@@ -150,10 +163,10 @@ export class HarnessEngine implements pulumi.runtime.Mocks {
       inputs,
       outputs: made.outputs,
     };
-    if (old && custom && CREATE_BEFORE_DELETE.has(args.type)) {
+    if (old && action === "replace" && !deleteFirst) {
       this.deferredDeletes.push(old);
     }
-    this.put(record, old ? "replace" : "create", startedAt);
+    this.put(record, action, startedAt);
     return { id: made.id, state: made.outputs };
   }
 
