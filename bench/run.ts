@@ -7,8 +7,9 @@
  *   npm run bench -- --parts start     one or more of: build,start,memory,capacity
  *   npm run bench -- --runs 5
  *
- * Results go to bench/results/latest.json; the harness's own output to bench/out/. Method and
- * latest figures are in BENCHMARKS.md.
+ * Results go to bench/results/latest.json, one entry per part with its date, so parts measured
+ * in separate invocations sit side by side; the harness's own output goes to bench/out/. Method
+ * and latest figures are in BENCHMARKS.md.
  */
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -89,6 +90,7 @@ async function measureBuild(results: Results): Promise<void> {
     );
   }
   results.build = {
+    ...measuredNow(),
     coldSeconds: cold,
     rebuildCachedSeconds: cached,
     rebuildUncachedSeconds: uncached,
@@ -145,6 +147,7 @@ async function measureStart(results: Results, sizes: number[]): Promise<void> {
     (a) => a.key.includes("Container::") && a.action === "replace",
   );
   results.start = {
+    ...measuredNow(),
     bySize,
     afterSourceChange: {
       clients: largest,
@@ -180,6 +183,7 @@ async function measureMemory(results: Results): Promise<void> {
     );
   }
   results.memory = {
+    ...measuredNow(),
     clientMiB: plain,
     clientUnderDelveMiB: underDelve,
     medians: { client: median(plain), clientUnderDelve: median(underDelve) },
@@ -234,7 +238,11 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
   const held = attempts.filter((a) => (a as { ready: boolean }).ready) as {
     debugClients: number;
   }[];
-  results.capacity = { attempts, largestPeered: held.at(-1)?.debugClients ?? 0 };
+  results.capacity = {
+    ...measuredNow(),
+    attempts,
+    largestPeered: held.at(-1)?.debugClients ?? 0,
+  };
 }
 
 // --- the plain docker run floor -------------------------------------------------------------
@@ -365,6 +373,11 @@ function exec(command: string, args: string[]): Promise<void> {
   });
 }
 
+/** Stamped on each part's results: when it was measured and how many runs each median has. */
+function measuredNow(): { date: string; runs: number } {
+  return { date: new Date().toISOString(), runs: RUNS };
+}
+
 function seconds(record: ActionRecord): number {
   return Math.round(record.ms / 100) / 10;
 }
@@ -390,15 +403,17 @@ async function main(): Promise<void> {
     throw new Error(`the benchmark needs ${missing.join("; ")}`);
   }
   fs.cpSync(SOURCE_DIR, checkout, { recursive: true });
+  const earlier = fs.existsSync(RESULTS)
+    ? (JSON.parse(fs.readFileSync(RESULTS, "utf8")) as Results)
+    : {};
   const results: Results = {
-    date: new Date().toISOString(),
+    ...earlier,
     machine: {
       cpus: os.cpus().length,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       docker: (await docker.version()).Version,
       kernel: os.release(),
     },
-    runs: RUNS,
   };
   const save = () => {
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
