@@ -200,7 +200,13 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
     const projectedMiB = perNodeMiB * (size + 1) * 1.2;
     const freeMiB = os.freemem() / 1048576;
     if (projectedMiB > freeMiB) {
-      attempts.push({ debugClients: size, ready: false, skipped: "memory", projectedMiB, freeMiB });
+      attempts.push({
+        debugClients: size,
+        ready: false,
+        skipped: "memory",
+        projectedMiB,
+        freeMiB,
+      });
       report(
         `capacity ${size}: skipped, needs about ${Math.round(projectedMiB)} MiB, ` +
           `${Math.round(freeMiB)} MiB free`,

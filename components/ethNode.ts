@@ -83,7 +83,9 @@ export interface EthNodeArgs {
 export class EthNode extends pulumi.ComponentResource {
   /** The enode URL, derived from the key, IP and port before the container exists. */
   readonly enode: pulumi.Output<string>;
+  /** What the stack exports for this node: name, role, IP, enode, RPC and Delve endpoints. */
   readonly info: pulumi.Output<NodeInfo>;
+  /** The node's container, for readiness triggers and anything that depends on it running. */
   readonly container: docker.Container;
 
   constructor(name: string, args: EthNodeArgs, opts?: pulumi.ComponentResourceOptions) {

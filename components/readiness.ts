@@ -25,8 +25,8 @@ export class Readiness extends pulumi.ComponentResource {
   constructor(name: string, args: ReadinessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eth-debugnet:index:Readiness", name, {}, opts);
 
-    // `node` from PATH and paths relative to the project, so that neither a different Node
-    // binary nor a moved project counts as a change that reruns the check.
+    // `node` from PATH, so that running under another Node binary is no change that reruns the
+    // check; the script's path is relative to the project directory.
     const check = new command.local.Command(
       `${name}-check`,
       {

@@ -35,7 +35,9 @@ export interface TargetState {
 export type Probe = (target: ReadinessTarget) => Promise<TargetState>;
 
 /** Reports whether a container runs, and its exit code when it does not. */
-export type ContainerState = (container: string) => Promise<{ running: boolean; exitCode: number }>;
+export type ContainerState = (
+  container: string,
+) => Promise<{ running: boolean; exitCode: number }>;
 
 /** What still keeps a target from being ready, or an empty list. */
 export function pending(target: ReadinessTarget, state: TargetState): string[] {

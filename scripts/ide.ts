@@ -2,7 +2,7 @@
  * Writes the stack's debugger attach configurations into the client checkout:
  * `.vscode/launch.json` (merged) and `.run/*.run.xml` for GoLand.
  *
- *   npm run ide                          reads `pulumi stack output --json` of the dev stack
+ *   npm run ide                          reads the outputs of the stack `dev` (or $DEBUGNET_STACK)
  *   npm run ide -- --outputs out.json    reads outputs saved earlier
  *   npm run ide -- --checkout DIR        writes into DIR instead of the checkout built from
  */

@@ -14,8 +14,9 @@ export const GETH_VERSION = process.env.DEBUGNET_E2E_GETH_VERSION ?? "v1.17.10";
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
 /**
- * The Go base image. Where a registry is reachable, `golang:1.26-bookworm` serves; without one
- * the prepare step builds this local stand-in from Debian's packages and this machine's Go.
+ * The Go base image. By default a local stand-in that the prepare step builds from Debian's
+ * packages and this machine's Go, as CI reaches no registry; where one is reachable, set
+ * DEBUGNET_E2E_BASE_IMAGE to a public image such as `golang:1.26-bookworm` and it is pulled.
  */
 export const BASE_IMAGE =
   process.env.DEBUGNET_E2E_BASE_IMAGE ?? "eth-debugnet-test/golang:local-bookworm";

@@ -178,7 +178,7 @@ describe("end to end on a real Docker engine", { skip }, () => {
     }
   });
 
-  it("lets VS Code attach to every Delve server; attaching starts the waiting client", async () => {
+  it("lets VS Code attach to every Delve server, which starts the waiting client", async () => {
     for (const entry of readLaunch().configurations.filter(isOurs)) {
       const session = await VsCodeSession.attach(entry);
       await session.configurationDone();
@@ -249,7 +249,9 @@ describe("end to end on a real Docker engine", { skip }, () => {
       [
         "command:local:Command::debugnet-build-compile",
         "command:local:Command::debugnet-ready-check",
-        ...nodes.map((node) => `docker:index/container:Container::debugnet-${node.name}-container`),
+        ...nodes.map(
+          (node) => `docker:index/container:Container::debugnet-${node.name}-container`,
+        ),
       ].sort(),
     );
     assert.ok(replaced.every((entry) => entry.action === "replace"));

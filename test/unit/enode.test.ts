@@ -37,7 +37,10 @@ describe("node key to enode", () => {
   });
 
   it("formats enode URLs exactly as geth prints them", () => {
-    assert.equal(enodeUrl(URL_PUBKEY, "127.0.0.1", 52150), `enode://${URL_PUBKEY}@127.0.0.1:52150`);
+    assert.equal(
+      enodeUrl(URL_PUBKEY, "127.0.0.1", 52150),
+      `enode://${URL_PUBKEY}@127.0.0.1:52150`,
+    );
     assert.equal(
       enodeUrl(URL_PUBKEY, "127.0.0.1", 52150, 22334),
       `enode://${URL_PUBKEY}@127.0.0.1:52150?discport=22334`,

@@ -272,7 +272,13 @@ describe("readiness check", () => {
     assert.equal(plan.timeoutSeconds, 180);
     const delve = (t: any) => t.delve && `${t.delve.host}:${t.delve.port}`;
     assert.deepEqual(
-      plan.targets.map((t: any) => [t.name, t.container, t.rpcUrl ?? null, t.needsPeers, delve(t)]),
+      plan.targets.map((t: any) => [
+        t.name,
+        t.container,
+        t.rpcUrl ?? null,
+        t.needsPeers,
+        delve(t),
+      ]),
       [
         ["bootnode", "lab-bootnode", "http://127.0.0.1:18545", false, undefined],
         ["node-1", "lab-node-1", "http://127.0.0.1:18546", true, "127.0.0.1:40000"],

@@ -58,7 +58,9 @@ describe("what a node still lacks", () => {
   });
 
   it("is a running container, whatever else answers", () => {
-    assert.deepEqual(pending(client, { ...ready, exitCode: 2 }), ["the client exited with code 2"]);
+    assert.deepEqual(pending(client, { ...ready, exitCode: 2 }), [
+      "the client exited with code 2",
+    ]);
   });
 });
 
