@@ -54,7 +54,7 @@ const base = {
   networkName: NETWORK,
   subnet: "10.213.100.0/24",
   rpcPorts: "29000-29299",
-  delvePorts: "42000-42299",
+  delvePorts: "30000-30299",
   readyTimeout: "900",
 };
 

@@ -93,6 +93,13 @@ export class EthNode extends pulumi.ComponentResource {
 
     const debug = args.delveHostPort !== undefined;
     const waitForDebugger = debug && (args.waitForDebugger ?? false);
+    if (waitForDebugger) {
+      pulumi.log.warn(
+        `${args.nodeName} waits for a debugger: it starts once one attaches to ` +
+          `127.0.0.1:${args.delveHostPort} and continues`,
+        this,
+      );
+    }
     const nodeLabels = [...args.labels, { label: NODE_LABEL, value: args.nodeName }];
 
     // A uniformly random 32-byte string is a valid secp256k1 key except with probability

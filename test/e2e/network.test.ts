@@ -39,7 +39,7 @@ const config = {
   networkName: NETWORK,
   subnet: "10.213.99.0/24",
   rpcPorts: "28545-28599",
-  delvePorts: "41000-41099",
+  delvePorts: "26000-26099",
   clients: "4",
   debugClients: "node-1,node-2,node-4",
   waitForDebugger: "node-4",

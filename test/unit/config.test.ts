@@ -50,7 +50,7 @@ describe("configuration defaults", () => {
     assert.deepEqual(config.debugClients, ["node-1", "node-2"]);
     assert.deepEqual(config.waitForDebugger, []);
     assert.deepEqual(config.rpcPorts, { first: 18545, last: 18644 });
-    assert.deepEqual(config.delvePorts, { first: 40000, last: 40099 });
+    assert.deepEqual(config.delvePorts, { first: 23450, last: 23549 });
     assert.equal(config.sourceDir, source);
     assert.equal(config.baseImage, "golang:1.26-bookworm");
     assert.equal(
@@ -112,8 +112,8 @@ describe("bad configuration", () => {
   });
 
   it("rejects port ranges that overlap each other", () => {
-    assert.deepEqual(problems({ rpcPorts: "40050-40150" }), [
-      'rpcPorts and delvePorts: got "40050-40150" and "40000-40099"; ' +
+    assert.deepEqual(problems({ rpcPorts: "23500-23600" }), [
+      'rpcPorts and delvePorts: got "23500-23600" and "23450-23549"; ' +
         "expected two ranges that share no port",
     ]);
   });

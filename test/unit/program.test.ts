@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { before, describe, it } from "node:test";
+import { before, describe, it, mock } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
 
 import { PROJECT_DIR, readDeclarations } from "../../lib/config";
 import { enodeUrl, publicKeyOf } from "../../lib/enode";
@@ -32,8 +33,10 @@ const source = makeCheckout();
 const CONFIGURED_KEY = "b71c71a67e1177ad4e901695e1b4b9ee17ae16c6668d313eac2f96dbcda3f291";
 
 let program: typeof import("../../index");
+const warnings: string[] = [];
 
 before(async () => {
+  mock.method(pulumi.log, "warn", (message: string) => warnings.push(message));
   await installMocks({
     source,
     networkName: "lab",
@@ -200,11 +203,11 @@ describe("node containers", () => {
         [{ internal: 8545, external: 18545, ip: "127.0.0.1" }],
         [
           { internal: 8545, external: 18546, ip: "127.0.0.1" },
-          { internal: 2345, external: 40000, ip: "127.0.0.1" },
+          { internal: 2345, external: 23450, ip: "127.0.0.1" },
         ],
         [
           { internal: 8545, external: 18547, ip: "127.0.0.1" },
-          { internal: 2345, external: 40001, ip: "127.0.0.1" },
+          { internal: 2345, external: 23451, ip: "127.0.0.1" },
         ],
         [{ internal: 8545, external: 18548, ip: "127.0.0.1" }],
       ],
@@ -264,6 +267,14 @@ describe("node containers", () => {
   });
 });
 
+describe("warnings", () => {
+  it("warns once, for the client held for the debugger, with its Delve port", () => {
+    assert.deepEqual(warnings, [
+      "node-2 waits for a debugger: it starts once one attaches to 127.0.0.1:23451 and continues",
+    ]);
+  });
+});
+
 describe("readiness check", () => {
   const check = () => ofType(COMMAND).find((r) => r.name === "debugnet-ready-check")!;
 
@@ -281,8 +292,8 @@ describe("readiness check", () => {
       ]),
       [
         ["bootnode", "lab-bootnode", "http://127.0.0.1:18545", false, undefined],
-        ["node-1", "lab-node-1", "http://127.0.0.1:18546", true, "127.0.0.1:40000"],
-        ["node-2", "lab-node-2", null, true, "127.0.0.1:40001"],
+        ["node-1", "lab-node-1", "http://127.0.0.1:18546", true, "127.0.0.1:23450"],
+        ["node-2", "lab-node-2", null, true, "127.0.0.1:23451"],
         ["node-3", "lab-node-3", "http://127.0.0.1:18548", true, undefined],
       ],
     );
@@ -338,8 +349,8 @@ describe("stack outputs", () => {
     assert.deepEqual(
       launch.configurations.map((entry) => [entry.name, entry.port, entry.substitutePath]),
       [
-        ["eth-debugnet: node-1", 40000, [{ from: source, to: "/src" }]],
-        ["eth-debugnet: node-2", 40001, [{ from: source, to: "/src" }]],
+        ["eth-debugnet: node-1", 23450, [{ from: source, to: "/src" }]],
+        ["eth-debugnet: node-2", 23451, [{ from: source, to: "/src" }]],
       ],
     );
     assert.deepEqual(launch.compounds[0].configurations, [
@@ -353,8 +364,8 @@ describe("stack outputs", () => {
     assert.deepEqual(
       files.map((file) => [file.fileName, /port="(\d+)"/.exec(file.content)?.[1]]),
       [
-        ["eth-debugnet node-1.run.xml", "40000"],
-        ["eth-debugnet node-2.run.xml", "40001"],
+        ["eth-debugnet node-1.run.xml", "23450"],
+        ["eth-debugnet node-2.run.xml", "23451"],
       ],
     );
   });

@@ -223,7 +223,12 @@ export async function createContainer(inputs: Record<string, any>): Promise<Hand
   }
 
   if (args.start !== false) {
-    await container.start();
+    // A container that cannot start (a host port already taken, say) is not kept: the failed
+    // create leaves nothing in the state, so nothing would remove it later.
+    await container.start().catch(async (error: unknown) => {
+      await container.remove({ force: true, v: true });
+      throw error;
+    });
   }
   const info = await container.inspect();
   if (args.mustRun !== false && !info.State.Running) {
