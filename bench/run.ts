@@ -364,8 +364,9 @@ async function memoryMiB(container: string): Promise<number> {
   return Math.round(((stats.memory_stats.usage ?? 0) - inactive) / 1048576);
 }
 
+/** A node's peer count; generous with time, since a loaded machine answers slowly. */
 async function peerCount(rpcUrl: string): Promise<number> {
-  return Number(await rpcCall<string>(rpcUrl, "net_peerCount"));
+  return Number(await rpcCall<string>(rpcUrl, "net_peerCount", [], 30_000));
 }
 
 function exec(command: string, args: string[]): Promise<void> {

@@ -52,6 +52,12 @@ export class DebugNetwork extends pulumi.ComponentResource {
   readonly golandRunConfigs: pulumi.Output<RunConfigFile[]>;
   /** The checkout the client was built from, the root of the IDE path mapping. */
   readonly sourceDir: string;
+  /** The bootnode, for its container and enode. */
+  readonly bootnode: EthNode;
+  /** The clients, `node-1` first. */
+  readonly clients: EthNode[];
+  /** The Docker network every node is on. */
+  readonly dockerNetwork: docker.Network;
 
   constructor(name: string, args: DebugNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eth-debugnet:index:DebugNetwork", name, {}, opts);
@@ -185,6 +191,9 @@ export class DebugNetwork extends pulumi.ComponentResource {
       pulumi.all([value, readiness.report]).apply(([inner]) => inner);
 
     const targets = infos.apply(debugTargets);
+    this.bootnode = bootnode;
+    this.clients = clients;
+    this.dockerNetwork = network;
     this.bootnodeEnode = bootnode.enode;
     this.nodes = ready(infos);
     this.network = { name: network.name, subnet: config.subnet.cidr };

@@ -3,9 +3,23 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Removes the image unless it is already gone (pruned by hand, say). */
-const REMOVE_IMAGE =
-  'if docker image inspect "$IMAGE_ID" >/dev/null 2>&1; then docker image rm "$IMAGE_ID"; fi';
+/**
+ * Removes the stack's image: its tag, if that still names this image, then the image itself
+ * once no tag is left. Another tag on the same image (a second stack whose build came out the
+ * same) keeps it, and so does a container outside the stack that still uses it; destroy goes on
+ * and says why. An image already gone (pruned by hand, say) is no error.
+ */
+const REMOVE_IMAGE = [
+  'exists() { docker image inspect "$IMAGE_ID" >/dev/null 2>&1; }',
+  "exists || exit 0",
+  'tagged=$(docker image inspect --format "{{.Id}}" "$IMAGE_NAME" 2>/dev/null || true)',
+  // Docker's own message says why when it cannot untag; destroy goes on regardless.
+  'if [ "$tagged" = "$IMAGE_ID" ]; then docker image rm "$IMAGE_NAME" >/dev/null || exit 0; fi',
+  "exists || exit 0",
+  'tags=$(docker image inspect --format "{{range .RepoTags}} {{.}}{{end}}" "$IMAGE_ID") || exit 1',
+  'if [ -n "$tags" ]; then echo "kept image $IMAGE_ID, also tagged$tags" >&2; exit 0; fi',
+  'docker image rm "$IMAGE_ID" >/dev/null || echo "kept image $IMAGE_ID: still in use" >&2',
+].join("\n");
 
 export interface DevImageArgs {
   /** Directory holding the Dockerfile and the scripts it copies (the project's `image/`). */
@@ -55,7 +69,7 @@ export class DevImage extends pulumi.ComponentResource {
     const removal = new command.local.Command(
       `${name}-removal`,
       {
-        environment: { IMAGE_ID: image.repoDigest },
+        environment: { IMAGE_ID: image.repoDigest, IMAGE_NAME: args.imageName },
         triggers: [image.repoDigest],
         delete: REMOVE_IMAGE,
       },

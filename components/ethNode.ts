@@ -23,16 +23,20 @@ export type NodeRole = "bootnode" | "client";
 
 /** The plain values other tools chain on, one object per node. */
 export interface NodeInfo {
+  /** `bootnode`, `node-1`, `node-2`, …; also the container's host name. */
   name: string;
   role: NodeRole;
   /** Docker container name, for `docker logs` and the like. */
   container: string;
   /** Address on the Docker network, as the engine reports it. */
   ip: string;
+  /** `enode://<public key>@<ip>:<p2p port>`, computed from the node key. */
   enode: string;
+  /** HTTP JSON-RPC on this machine, `http://127.0.0.1:<port>`. */
   rpcUrl: string;
   /** The Delve server on this machine, or null when the node does not run under Delve. */
   delve: { host: string; port: number; address: string } | null;
+  /** Whether the client waits for a debugger to continue it before it starts. */
   waitForDebugger: boolean;
 }
 
@@ -164,6 +168,9 @@ export class EthNode extends pulumi.ComponentResource {
         // A client that exits at start is the readiness check's to report, with its log; the
         // provider would delete the container and its log with it.
         mustRun: false,
+        // The engine brings nodes back after a crash or its own restart (a reboot, say), which
+        // no `pulumi up` would notice with mustRun off; a node stopped by hand stays stopped.
+        restart: "unless-stopped",
       },
       // The name and IP are fixed, so the old container must go before its replacement starts.
       { parent: this, deleteBeforeReplace: true },

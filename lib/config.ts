@@ -29,39 +29,56 @@ export interface GenesisFile {
   path: string;
   /** The file's text, uploaded unchanged into every node. */
   text: string;
+  /** `config.chainId` of the genesis. */
   chainId: number;
 }
 
 export interface DebugnetConfig {
   /** Directory holding Pulumi.yaml; relative paths in the configuration start here. */
   projectDir: string;
-  /** Absolute path of the client checkout. */
+  /** Absolute path of the client checkout. Default: `../go-ethereum` from the project. */
   sourceDir: string;
+  /** Globs whose changes do not rebuild the client. Default: VCS, IDE, build output, tests. */
   sourceExcludes: string[];
+  /** File name the build writes to `$DEBUGNET_OUT`. Default: `geth`. */
   binary: string;
+  /** Build command run in the checkout. Default: an unoptimised `go build` of `./cmd/geth`. */
   buildCommand: string;
+  /** Arguments that initialise a data directory; empty skips it. Default: geth's `init`. */
   initArgs: string[];
+  /** Flags every node runs with, placeholders filled in per node. Default: geth's flags. */
   clientFlags: string[];
+  /** Base of the development image. Default: `golang:1.26-bookworm`. */
   baseImage: string;
+  /** Delve version installed in the image. Default: `v1.27.2`. */
   delveVersion: string;
+  /** Client nodes besides the bootnode. Default: 2. */
   clients: number;
-  /** Names of the clients that run under Delve. */
+  /** Names of the clients that run under Delve. Default: every client. */
   debugClients: string[];
-  /** Names of the debug clients that wait for a debugger before the client starts. */
+  /** Names of the debug clients held until a debugger continues them. Default: none. */
   waitForDebugger: string[];
+  /** Docker network name, and prefix of every container and volume. Default: `debugnet`. */
   networkName: string;
+  /** The network's subnet. Default: `10.213.17.0/24`. */
   subnet: Subnet;
+  /** devp2p TCP and discovery UDP port inside the network. Default: 30303. */
   p2pPort: number;
+  /** Host ports for HTTP RPC on 127.0.0.1. Default: 18545-18644. */
   rpcPorts: PortRange;
+  /** Host ports for Delve on 127.0.0.1. Default: 23450-23549. */
   delvePorts: PortRange;
+  /** Client log verbosity, 0 to 5. Default: 3. */
   verbosity: number;
-  /** Extra flags by node name; the key "all" applies to every node. */
+  /** Extra flags by node name; the key "all" applies to every node. Default: none. */
   extraFlags: Record<string, string[]>;
+  /** The genesis every node starts from. Default: the shipped `genesis/genesis.json`. */
   genesis: GenesisFile;
-  /** The network id passed to every node, never 0. */
+  /** The network id passed to every node, never 0. Default: the genesis chain id. */
   networkId: number;
   /** Node keys from configuration, by node name. Plain text: wrap them before use. */
   nodeKeys: Record<string, string>;
+  /** Seconds `pulumi up` waits for the network to be ready. Default: 180. */
   readyTimeout: number;
 }
 
@@ -103,11 +120,24 @@ const VERSION_PATTERN = /^(v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|latest)$/;
 /** The directory holding Pulumi.yaml, `image/` and `scripts/`. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
-/** The declared keys of Pulumi.yaml with their types and defaults. */
+/**
+ * The declared keys of Pulumi.yaml with their types and defaults. The CLI's project schema knows
+ * no object type, so a key whose default is an object declares no type and is read as one.
+ */
 export function readDeclarations(projectDir: string): Map<string, Declaration> {
   const project = YAML.parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"));
-  const entries = Object.entries(project.config ?? {}) as [string, Declaration][];
-  return new Map(entries.map(([key, decl]) => [key, { type: decl.type, default: decl.default }]));
+  const entries = Object.entries(project.config ?? {}) as [string, Partial<Declaration>][];
+  return new Map(
+    entries.map(([key, decl]) => {
+      const isObject =
+        typeof decl.default === "object" && decl.default !== null && !Array.isArray(decl.default);
+      const type = decl.type ?? (isObject ? "object" : undefined);
+      if (type === undefined) {
+        throw new Error(`Pulumi.yaml declares ${key} with neither a type nor an object default`);
+      }
+      return [key, { type, default: decl.default }];
+    }),
+  );
 }
 
 /** Reads, defaults and checks the whole configuration; throws a ConfigError listing problems. */

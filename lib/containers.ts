@@ -6,6 +6,8 @@ import { ContainerState } from "./readiness";
 export function engineContainerState(docker: Docker): ContainerState {
   return async (container) => {
     const { State } = await docker.getContainer(container).inspect();
-    return { running: State.Running, exitCode: State.ExitCode };
+    // A container waiting to be restarted after its process exited counts as running for the
+    // engine; for readiness it has stopped, with the exit code of its last run.
+    return { running: State.Running && !State.Restarting, exitCode: State.ExitCode };
   };
 }

@@ -119,30 +119,6 @@ describe("end to end on a real Docker engine", { skip }, () => {
     console.log(`running clients fully peered ${seconds.toFixed(1)} s after the last start`);
   });
 
-  it("reports the enode each node itself reports", async () => {
-    for (const node of running()) {
-      const info = await rpcCall<{ enode: string }>(node.rpcUrl, "admin_nodeInfo");
-      assert.equal(enodeWithoutQuery(info.enode), enodeWithoutQuery(node.enode), node.name);
-    }
-    assert.equal(first.outputs!.bootnodeEnode, byName("bootnode").enode);
-  });
-
-  it("puts every node on the same genesis and chain id", async () => {
-    const seen = new Set<string>();
-    for (const node of running()) {
-      const info = await rpcCall<{ protocols: { eth: { genesis: string } } }>(
-        node.rpcUrl,
-        "admin_nodeInfo",
-      );
-      const chainId = await rpcCall<string>(node.rpcUrl, "eth_chainId");
-      seen.add(`${info.protocols.eth.genesis} ${Number(chainId)}`);
-    }
-    assert.equal(seen.size, 1, [...seen].join(", "));
-    const genesisFile = path.join(PROJECT_DIR, "genesis", "genesis.json");
-    const genesis = JSON.parse(fs.readFileSync(genesisFile, "utf8"));
-    assert.match([...seen][0], new RegExp(` ${genesis.config.chainId}$`));
-  });
-
   it("answers the JSON-RPC API v2 on every Delve endpoint", async () => {
     for (const node of nodes.filter((candidate) => candidate.delve)) {
       const version = await delveVersion(node.delve!.host, node.delve!.port);
@@ -189,6 +165,31 @@ describe("end to end on a real Docker engine", { skip }, () => {
     console.log(`all clients fully peered ${seconds.toFixed(1)} s after node-4 was continued`);
   });
 
+  // From here on node-4 runs too: the VS Code attach above continued it.
+  it("reports the enode each node itself reports", async () => {
+    for (const node of nodes) {
+      const info = await rpcCall<{ enode: string }>(node.rpcUrl, "admin_nodeInfo");
+      assert.equal(enodeWithoutQuery(info.enode), enodeWithoutQuery(node.enode), node.name);
+    }
+    assert.equal(first.outputs!.bootnodeEnode, byName("bootnode").enode);
+  });
+
+  it("puts every node on the same genesis and chain id", async () => {
+    const seen = new Set<string>();
+    for (const node of nodes) {
+      const info = await rpcCall<{ protocols: { eth: { genesis: string } } }>(
+        node.rpcUrl,
+        "admin_nodeInfo",
+      );
+      const chainId = await rpcCall<string>(node.rpcUrl, "eth_chainId");
+      seen.add(`${info.protocols.eth.genesis} ${Number(chainId)}`);
+    }
+    assert.equal(seen.size, 1, [...seen].join(", "));
+    const genesisFile = path.join(PROJECT_DIR, "genesis", "genesis.json");
+    const genesis = JSON.parse(fs.readFileSync(genesisFile, "utf8"));
+    assert.match([...seen][0], new RegExp(` ${genesis.config.chainId}$`));
+  });
+
   it("stops at a breakpoint set by host path when a peer connects, and runs on", async () => {
     const file = path.join(checkout, "p2p", "server.go");
     const line = lineAfter(file, "func (srv *Server) launchPeer(");
@@ -224,6 +225,26 @@ describe("end to end on a real Docker engine", { skip }, () => {
       const info = await rpcCall<{ enode: string }>(node.rpcUrl, "admin_nodeInfo");
       assert.equal(enodeWithoutQuery(info.enode), enodeWithoutQuery(node.enode), node.name);
     }
+  });
+
+  it("brings a node back, with its enode, when its client exits", async () => {
+    const node = byName("node-3");
+    const container = docker.getContainer(node.container);
+    const before = await container.inspect();
+    execFileSync("docker", ["exec", node.container, "sh", "-c", "kill -TERM 1"]);
+
+    const started = Date.now();
+    for (;;) {
+      const now = await container.inspect();
+      if (now.RestartCount > before.RestartCount && now.State.Running) {
+        break;
+      }
+      assert.ok(Date.now() - started < 60_000, "Docker did not restart the node within 60 s");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await untilMeshed(nodes, 90, Date.now());
+    const info = await rpcCall<{ enode: string }>(node.rpcUrl, "admin_nodeInfo");
+    assert.equal(enodeWithoutQuery(info.enode), enodeWithoutQuery(node.enode));
   });
 
   it("changes nothing when run again with the same configuration", async () => {
@@ -287,6 +308,12 @@ describe("end to end on a real Docker engine", { skip }, () => {
   });
 
   it("leaves no container, network, volume or image behind after destroy", async () => {
+    // A second tag on the image stands for another stack whose build came out the same: destroy
+    // removes this stack's tag and leaves the image to the other.
+    const image = docker.getImage(`eth-debugnet-dev:${NETWORK}`);
+    const { Id: imageId } = await image.inspect();
+    await image.tag({ repo: "eth-debugnet-test/other-stack", tag: NETWORK });
+
     await stack.destroy();
     const filters = { label: [`${NETWORK_LABEL}=${NETWORK}`] };
     assert.deepEqual(await docker.listContainers({ all: true, filters }), []);
@@ -296,6 +323,9 @@ describe("end to end on a real Docker engine", { skip }, () => {
       await docker.listImages({ filters: { reference: [`eth-debugnet-dev:${NETWORK}`] } }),
       [],
     );
+    const kept = await docker.getImage(imageId).inspect();
+    assert.ok(kept.RepoTags.includes(`eth-debugnet-test/other-stack:${NETWORK}`));
+    await docker.getImage(`eth-debugnet-test/other-stack:${NETWORK}`).remove();
   });
 });
 

@@ -15,7 +15,7 @@ import { BASE_IMAGE, REQUIRED, missingPrerequisites } from "./fixtures";
 const missing = missingPrerequisites();
 const skip = missing.length > 0 && !REQUIRED ? `needs ${missing.join("; ")}` : false;
 const docker = new Docker();
-const names = ["debugnet-e2e-crashing", "debugnet-e2e-silent"];
+const names = ["debugnet-e2e-crashing", "debugnet-e2e-silent", "debugnet-e2e-looping"];
 
 function waitReady(plan: ReadinessPlan) {
   const started = Date.now();
@@ -31,11 +31,12 @@ function waitReady(plan: ReadinessPlan) {
   return { ...result, seconds: (Date.now() - started) / 1000 };
 }
 
-async function run(name: string, script: string): Promise<void> {
+async function run(name: string, script: string, restart = "no"): Promise<void> {
   const container = await docker.createContainer({
     name,
     Image: BASE_IMAGE,
     Cmd: ["sh", "-c", script],
+    HostConfig: { RestartPolicy: { Name: restart } },
   });
   await container.start();
 }
@@ -69,6 +70,28 @@ describe("readiness failures", { skip }, () => {
       /node-7 \(container debugnet-e2e-crashing\): the client exited with code 3/,
     );
     assert.match(result.stderr, /last 40 lines of its log:\nFatal: could not open database/);
+  });
+
+  it("stops at once when a node keeps exiting under its restart policy", async () => {
+    // Nodes restart unless stopped, so a crashing client comes back again and again; between
+    // its runs the engine reports it restarting, with the exit code of the last run.
+    await run(names[2], 'echo "Fatal: bad flag"; exit 4', "unless-stopped");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const result = waitReady({
+      timeoutSeconds: 60,
+      targets: [
+        { name: "node-9", container: names[2], rpcUrl: "http://127.0.0.1:9", needsPeers: true },
+      ],
+    });
+
+    assert.equal(result.status, 1);
+    assert.ok(result.seconds < 30, `gave up after ${result.seconds} s, not at once`);
+    assert.match(
+      result.stderr,
+      /node-9 \(container debugnet-e2e-looping\): the client exited with code 4/,
+    );
+    assert.match(result.stderr, /Fatal: bad flag/);
   });
 
   it("gives up at the timeout, saying what each node lacks", async () => {

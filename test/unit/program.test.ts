@@ -43,7 +43,7 @@ before(async () => {
     clients: "3",
     debugClients: "node-1,node-2",
     waitForDebugger: "node-2",
-    extraFlags: JSON.stringify({ all: ["--maxpeers=10"], "node-1": ["--vmodule=p2p=5"] }),
+    extraFlags: JSON.stringify({ all: ["--maxpeers=10"], "node-1": ["--log.vmodule=p2p=5"] }),
     nodeKeys: JSON.stringify({ "node-3": CONFIGURED_KEY }),
   });
   program = await import("../../index");
@@ -128,11 +128,14 @@ describe("resource graph", () => {
     assert.equal(image.inputs.build.dockerfile, path.resolve(__dirname, "../../image/Dockerfile"));
   });
 
-  it("removes a superseded or destroyed image by ID, after everything that used it", () => {
+  it("removes its image on replace or destroy, after everything that used it", () => {
     const [image] = ofType("docker:index/image:Image");
     const removal = ofType(COMMAND).find((r) => r.name === "debugnet-dev-removal")!;
     const id = `sha256:${digest(image.name)}`;
-    assert.deepEqual(removal.inputs.environment, { IMAGE_ID: id });
+    assert.deepEqual(removal.inputs.environment, {
+      IMAGE_ID: id,
+      IMAGE_NAME: "eth-debugnet-dev:lab",
+    });
     assert.deepEqual(removal.inputs.triggers, [id]);
     assert.equal(removal.inputs.create, undefined);
     assert.match(removal.inputs.delete, /docker image rm "\$IMAGE_ID"/);
@@ -214,6 +217,13 @@ describe("node containers", () => {
     );
   });
 
+  it("come back after a crash or an engine restart, and leave a failed start to readiness", () => {
+    for (const node of NODES) {
+      assert.equal(container(node).inputs.restart, "unless-stopped", node);
+      assert.equal(container(node).inputs.mustRun, false, node);
+    }
+  });
+
   it("give ptrace rights to debug containers only", () => {
     for (const node of ["node-1", "node-2"]) {
       assert.deepEqual(container(node).inputs.capabilities, { adds: ["SYS_PTRACE"] }, node);
@@ -243,7 +253,7 @@ describe("node containers", () => {
 
   it("add the extra flags for all nodes, then the node's own, after the configured ones", () => {
     const command = (node: string): string[] => container(node).inputs.command;
-    assert.deepEqual(command("node-1").slice(-2), ["--maxpeers=10", "--vmodule=p2p=5"]);
+    assert.deepEqual(command("node-1").slice(-2), ["--maxpeers=10", "--log.vmodule=p2p=5"]);
     for (const node of ["bootnode", "node-2", "node-3"]) {
       assert.equal(command(node).at(-1), "--maxpeers=10", node);
     }
