@@ -111,12 +111,14 @@ async function measureStart(results: Results, sizes: number[]): Promise<void> {
     const ours: number[] = [];
     const floor: number[] = [];
     const ratios: number[] = [];
+    const phases: Phases[] = [];
     for (let run = 1; run <= RUNS; run++) {
       await stack.destroy(NODE_RESOURCES);
       const config = { ...base, clients: String(size), debugClients: "all" };
       const started = Date.now();
       const state = await stack.up(config);
       ours.push((Date.now() - started) / 1000);
+      phases.push(phasesOf(state, started));
       assertOneBuildAtMost(state);
 
       const specs = state.resources.filter((r) => r.type === "docker:index/container:Container");
@@ -133,7 +135,14 @@ async function measureStart(results: Results, sizes: number[]): Promise<void> {
       upSeconds: ours,
       dockerRunSeconds: floor,
       ratios,
-      medians: { up: median(ours), dockerRun: median(floor), ratio: median(ratios) },
+      medians: {
+        up: median(ours),
+        dockerRun: median(floor),
+        ratio: median(ratios),
+        ...Object.fromEntries(
+          PHASES.map((phase) => [phase, median(phases.map((entry) => entry[phase]))]),
+        ),
+      },
     };
   }
 
@@ -248,6 +257,27 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
     ...measuredNow(),
     attempts,
     largestPeered: held.at(-1)?.debugClients ?? 0,
+  };
+}
+
+// --- where an up's time goes ----------------------------------------------------------------
+
+const PHASES = ["toFirstCreate", "creating", "readinessCheck"] as const;
+type Phases = Record<(typeof PHASES)[number], number>;
+
+/**
+ * Splits one up into: seconds until its first create (process start, loading the program,
+ * hashing the checkout), seconds from then until the readiness check starts (volumes and
+ * containers), and the readiness check's own seconds (its process start and the wait).
+ */
+function phasesOf(state: StackState, startedAt: number): Phases {
+  const created = state.actions.filter((a) => a.action === "create");
+  const check = created.find((a) => a.key === "command:local:Command::debugnet-ready-check")!;
+  const first = Math.min(...created.map((a) => a.startedAt));
+  return {
+    toFirstCreate: (first - startedAt) / 1000,
+    creating: (check.startedAt - first) / 1000,
+    readinessCheck: check.ms / 1000,
   };
 }
 
