@@ -226,8 +226,16 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
     try {
       const state = await stack.up({ ...base, clients: String(size), debugClients: "all" });
       const seconds = (Date.now() - started) / 1000;
-      const nodes = state.outputs!.nodes as { rpcUrl: string; container: string; role: string }[];
-      const peers = await Promise.all(nodes.map((node) => peerCount(node.rpcUrl)));
+      const nodes = state.outputs!.nodes as { name: string; rpcUrl: string; container: string }[];
+      const answers = await Promise.all(nodes.map((node) => peerCount(node.rpcUrl)));
+      const silent = nodes.flatMap((node, i) => {
+        const answer = answers[i];
+        return typeof answer === "number" ? [] : [{ node: node.name, error: answer.error }];
+      });
+      if (silent.length > 0) {
+        throw new Error(`ready, then RPC failed on ${JSON.stringify(silent)}`);
+      }
+      const peers = answers as number[];
       const memory = await Promise.all(nodes.map((node) => memoryMiB(node.container)));
       const entry = {
         debugClients: size,
@@ -394,9 +402,17 @@ async function memoryMiB(container: string): Promise<number> {
   return Math.round(((stats.memory_stats.usage ?? 0) - inactive) / 1048576);
 }
 
-/** A node's peer count; generous with time, since a loaded machine answers slowly. */
-async function peerCount(rpcUrl: string): Promise<number> {
-  return Number(await rpcCall<string>(rpcUrl, "net_peerCount", [], 30_000));
+/**
+ * A node's peer count; generous with time, since a loaded machine answers slowly. A failed call
+ * gives its error with the cause fetch keeps apart (a refused connection, say).
+ */
+async function peerCount(rpcUrl: string): Promise<number | { error: string }> {
+  try {
+    return Number(await rpcCall<string>(rpcUrl, "net_peerCount", [], 30_000));
+  } catch (error) {
+    const cause = (error as Error).cause;
+    return { error: cause ? `${error} (${cause})` : String(error) };
+  }
 }
 
 function exec(command: string, args: string[]): Promise<void> {
