@@ -200,6 +200,8 @@ async function measureMemory(results: Results): Promise<void> {
 }
 
 async function measureCapacity(results: Results, sizes: number[]): Promise<void> {
+  // Build first, so the time to ready of each size is starting the nodes, not building.
+  await stack.up({ ...base, clients: "1" });
   const attempts: unknown[] = [];
   let perNodeMiB = 0;
   for (const size of sizes) {
