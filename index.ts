@@ -1,7 +1,7 @@
 import { DebugNetwork } from "./components/debugNetwork";
-import { loadConfig, stackConfigSource } from "./lib/config";
+import { loadStackConfig } from "./lib/config";
 
-const config = loadConfig(stackConfigSource());
+const config = loadStackConfig();
 
 const net = new DebugNetwork("debugnet", { config });
 

@@ -18,8 +18,9 @@ import * as path from "path";
 import { parseArgs } from "util";
 import Docker from "dockerode";
 
-import { engineContainerState } from "../lib/containers";
 import { PROJECT_DIR } from "../lib/config";
+import { engineContainerState } from "../lib/containers";
+import { neighbourTableLimit } from "../lib/neighbours";
 import { rpcCall } from "../lib/probes";
 import { ReadinessPlan, networkProbe, waitUntilReady } from "../lib/readiness";
 import { BASE_IMAGE, SOURCE_DIR, missingPrerequisites } from "../test/e2e/fixtures";
@@ -263,10 +264,16 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
   const held = attempts.filter((a) => (a as { ready: boolean }).ready) as {
     debugClients: number;
   }[];
+  // Kept by the kernel's neighbour table limit, which decides how large a network can get.
+  const limit = neighbourTableLimit() ?? "unknown";
+  const earlier = results.capacity as Record<string, unknown> | undefined;
   results.capacity = {
-    ...measuredNow(),
-    attempts,
-    largestPeered: held.at(-1)?.debugClients ?? 0,
+    ...(earlier && !("attempts" in earlier) ? earlier : {}),
+    [`neighbourTableLimit ${limit}`]: {
+      ...measuredNow(),
+      attempts,
+      largestPeered: held.at(-1)?.debugClients ?? 0,
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import {
   vscodeLaunch,
 } from "../lib/ide";
 import { labels } from "../lib/labels";
+import { neighbourTableLimit, neighbourTableWarning } from "../lib/neighbours";
 import {
   BOOTNODE_NAME,
   clientName,
@@ -65,6 +66,10 @@ export class DebugNetwork extends pulumi.ComponentResource {
     const config = args.config;
     const prefix = config.networkName;
     const objectLabels = labels(prefix);
+    const crowded = neighbourTableWarning(config.clients + 1, neighbourTableLimit());
+    if (crowded) {
+      pulumi.log.warn(crowded, this);
+    }
 
     const network = new docker.Network(
       `${name}-network`,

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
  * same) keeps it, and so does a container outside the stack that still uses it; destroy goes on
  * and says why. An image already gone (pruned by hand, say) is no error.
  */
-const REMOVE_IMAGE = [
+export const REMOVE_IMAGE = [
   'exists() { docker image inspect "$IMAGE_ID" >/dev/null 2>&1; }',
   "exists || exit 0",
   'tagged=$(docker image inspect --format "{{.Id}}" "$IMAGE_NAME" 2>/dev/null || true)',

@@ -7,6 +7,7 @@ import {
   BOOTNODE_NAME,
   CONTAINER_DELVE_PORT,
   CONTAINER_RPC_PORT,
+  MAX_PORT,
   PortRange,
   Subnet,
   clientCapacity,
@@ -104,8 +105,9 @@ export class ConfigError extends Error {
       `${problems.length} configuration problem${problems.length === 1 ? "" : "s"}; ` +
         "nothing was created:\n" +
         problems.map((problem) => `  - ${problem}`).join("\n") +
-        "\nSet values with `pulumi config set <key> <value>` (for the local stack: " +
-        "`scripts/pulumi-local.sh config set <key> <value>`) and run again.",
+        "\nChange them with `pulumi config set` (`--path` for lists and objects; for the " +
+        "local stack: `scripts/pulumi-local.sh config set`) or in the stack's YAML file, " +
+        "and run again.",
     );
     this.name = "ConfigError";
   }
@@ -210,11 +212,19 @@ export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): Debu
   };
 
   const subnetText = string("subnet");
-  const subnet = parseSubnet(subnetText);
-  if (subnetText && !subnet) {
+  const parsedSubnet = parseSubnet(subnetText);
+  if (subnetText && !parsedSubnet) {
     report("subnet", subnetText, "an IPv4 network in CIDR form, such as 10.213.17.0/24");
+  } else if (parsedSubnet && clientCapacity(parsedSubnet) < 1) {
+    report(
+      "subnet",
+      subnetText,
+      "a network with room for the gateway, the bootnode and a client: /29 or larger",
+    );
   }
-  const capacity = subnet ? clientCapacity(subnet) : Number.MAX_SAFE_INTEGER;
+  const subnet = parsedSubnet && clientCapacity(parsedSubnet) >= 1 ? parsedSubnet : undefined;
+  // Without a usable subnet, the host ports still bound the count: one RPC port per node.
+  const capacity = subnet ? clientCapacity(subnet) : MAX_PORT - 1;
   const clientsWhy = subnet ? ` (the subnet ${subnet.cidr} holds ${capacity} clients)` : "";
   const clients = integer("clients", 1, capacity, clientsWhy);
   const clientNames = Array.from({ length: clients }, (_, i) => clientName(i + 1));
@@ -239,7 +249,11 @@ export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): Debu
       return undefined;
     }
     if (rangeSize(range) < needed) {
-      report(key, text, `a range of at least ${needed} ports, one per ${what}`);
+      report(
+        key,
+        text,
+        `a range of at least ${needed} ports, one per ${what} (clients: ${clients})`,
+      );
     }
     return range;
   }
@@ -280,6 +294,15 @@ export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): Debu
       report(`nodeKeys.${name}`, key, "64 hex digits (32 bytes) forming a secp256k1 secret key");
     } else if (nodeNames.includes(name)) {
       nodeKeys[name] = key.toLowerCase();
+    }
+  }
+  for (const [name, key] of Object.entries(nodeKeys)) {
+    const first = Object.keys(nodeKeys).find((other) => nodeKeys[other] === key);
+    if (first !== name) {
+      problems.push(
+        `nodeKeys.${name}: got the key of nodeKeys.${first}; expected a key of its own ` +
+          "(nodes with one key share one identity and cannot peer)",
+      );
     }
   }
 
@@ -340,7 +363,7 @@ export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): Debu
   const networkId = integer("networkId", 0, Number.MAX_SAFE_INTEGER);
 
   function p2pPort(): number {
-    const port = integer("p2pPort", 1, 65535);
+    const port = integer("p2pPort", 1, MAX_PORT);
     if (port === CONTAINER_RPC_PORT || port === CONTAINER_DELVE_PORT) {
       const taken = `${CONTAINER_RPC_PORT} (RPC) and ${CONTAINER_DELVE_PORT} (Delve)`;
       report("p2pPort", port, `a port other than ${taken}, which every container uses`);
@@ -423,11 +446,25 @@ function isDirectory(dir: string): boolean {
   }
 }
 
+/**
+ * Loads the running stack's configuration. Problems are thrown as a RunError, which the Pulumi
+ * CLI prints as its message alone, with no stack trace around the list.
+ */
+export function loadStackConfig(): DebugnetConfig {
+  const pulumi = pulumiSdk();
+  try {
+    return loadConfig(stackConfigSource());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new pulumi.RunError(error.message);
+    }
+    throw error;
+  }
+}
+
 /** The running stack's configuration as a ConfigSource. */
-export function stackConfigSource(): ConfigSource {
-  // Imported here so the rest of this module stays usable without the Pulumi runtime.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+function stackConfigSource(): ConfigSource {
+  const pulumi = pulumiSdk();
   const project = pulumi.getProject();
   const config = new pulumi.Config();
   return {
@@ -437,4 +474,10 @@ export function stackConfigSource(): ConfigSource {
         .filter((key) => key.startsWith(`${project}:`))
         .map((key) => key.slice(project.length + 1)),
   };
+}
+
+/** The Pulumi SDK, loaded on use so the rest of this module works without its runtime. */
+function pulumiSdk(): typeof import("@pulumi/pulumi") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
 }

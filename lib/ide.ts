@@ -1,10 +1,9 @@
-import * as jsonc from "jsonc-parser";
 import { create } from "xmlbuilder2";
 
 /**
  * Debugger attach configurations for VS Code (Go extension, dlv-dap) and GoLand (Go Remote),
- * and their merge into files a developer already has. Entries this project owns carry the
- * OWNER prefix in their names; nothing else in those files is touched.
+ * rendered from the stack's debug clients. Entries this project owns carry the OWNER prefix in
+ * their names; lib/launchMerge.ts merges them into a launch.json the developer already has.
  */
 
 export const OWNER = "eth-debugnet";
@@ -111,76 +110,4 @@ export function golandRunConfigs(targets: DebugTarget[]): RunConfigFile[] {
 /** Whether a `.run` file name is one of ours. */
 export function isOwnRunConfig(fileName: string): boolean {
   return fileName.startsWith(`${OWNER} `) && fileName.endsWith(".run.xml");
-}
-
-/**
- * Merges generated entries into the text of an existing launch.json (JSON with comments).
- * Our entries are replaced in place or removed when no longer generated; new ones are appended;
- * every other entry, comment and the file's indentation stay as they were. Throws when the
- * existing text cannot be parsed, rather than overwrite a file the developer is editing.
- */
-export function mergeLaunchJson(existing: string | undefined, generated: LaunchDocument): string {
-  if (existing === undefined || existing.trim() === "") {
-    return `${JSON.stringify(generated, null, 4)}\n`;
-  }
-
-  const errors: jsonc.ParseError[] = [];
-  const current = jsonc.parse(existing, errors, { allowTrailingComma: true });
-  if (errors.length > 0 || typeof current !== "object" || current === null) {
-    const where = errors.map((error) => jsonc.printParseErrorCode(error.error)).join(", ");
-    throw new Error(`launch.json is not valid JSON with comments (${where || "not an object"})`);
-  }
-
-  const options: jsonc.ModificationOptions = { formattingOptions: detectFormatting(existing) };
-  let text = existing;
-  if (current.version === undefined) {
-    text = jsonc.applyEdits(text, jsonc.modify(text, ["version"], "0.2.0", options));
-  }
-  text = mergeList(text, "configurations", generated.configurations, options);
-  return mergeList(text, "compounds", generated.compounds, options);
-}
-
-function mergeList(
-  text: string,
-  key: "configurations" | "compounds",
-  generated: { name: string }[],
-  options: jsonc.ModificationOptions,
-): string {
-  const existing: unknown = jsonc.parse(text, [], { allowTrailingComma: true })[key];
-  const entries = Array.isArray(existing) ? (existing as { name?: unknown }[]) : [];
-  const byName = new Map(generated.map((entry) => [entry.name, entry]));
-  const placed = new Set<string>();
-
-  // Walk backwards so removals do not shift the indices still to visit.
-  for (let index = entries.length - 1; index >= 0; index--) {
-    const name = entries[index]?.name;
-    if (typeof name !== "string" || !name.startsWith(`${OWNER}: `)) {
-      continue;
-    }
-    const replacement = byName.get(name);
-    if (replacement && !placed.has(name)) {
-      text = jsonc.applyEdits(text, jsonc.modify(text, [key, index], replacement, options));
-      placed.add(name);
-    } else {
-      text = jsonc.applyEdits(text, jsonc.modify(text, [key, index], undefined, options));
-    }
-  }
-
-  if (!Array.isArray(existing) && generated.length > 0) {
-    return jsonc.applyEdits(text, jsonc.modify(text, [key], generated, options));
-  }
-  for (const entry of generated.filter((candidate) => !placed.has(candidate.name))) {
-    const edits = jsonc.modify(text, [key, -1], entry, { ...options, isArrayInsertion: true });
-    text = jsonc.applyEdits(text, edits);
-  }
-  return text;
-}
-
-function detectFormatting(text: string): jsonc.FormattingOptions {
-  const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  const indented = /\n([ \t]+)\S/.exec(text);
-  if (indented && indented[1].startsWith("\t")) {
-    return { insertSpaces: false, tabSize: 4, eol };
-  }
-  return { insertSpaces: true, tabSize: indented ? indented[1].length : 4, eol };
 }

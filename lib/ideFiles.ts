@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 
-import { LaunchDocument, RunConfigFile, isOwnRunConfig, mergeLaunchJson } from "./ide";
+import { LaunchDocument, RunConfigFile, isOwnRunConfig } from "./ide";
+import { mergeLaunchJson } from "./launchMerge";
 
 /**
  * Writes the attach configurations into a checkout: `.vscode/launch.json` merged with what is

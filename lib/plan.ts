@@ -76,6 +76,9 @@ function toNumber(address: ipaddr.IPv4): number {
   return address.octets.reduce((sum, octet) => sum * 256 + octet, 0);
 }
 
+/** The highest TCP and UDP port. */
+export const MAX_PORT = 65535;
+
 export interface PortRange {
   first: number;
   last: number;
@@ -89,7 +92,7 @@ export function parsePortRange(text: string): PortRange | undefined {
   }
   const first = Number(match[1]);
   const last = Number(match[2]);
-  if (first < 1 || last > 65535 || first > last) {
+  if (first < 1 || last > MAX_PORT || first > last) {
     return undefined;
   }
   return { first, last };

@@ -58,4 +58,10 @@ function main(): void {
   }
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // A missing stack or a launch.json that does not parse: one line, no stack trace.
+  console.error(`npm run ide: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -17,8 +17,11 @@ fi
 
 mkdir -p .pulumi
 export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$project_dir/.pulumi}
-# Node keys are encrypted with this passphrase; an empty one keeps a local network hands-free.
-export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE-}
+# Node keys are encrypted with a passphrase; unless one is given (or a file holding it), an empty
+# one keeps a local network hands-free.
+if [[ -z ${PULUMI_CONFIG_PASSPHRASE+set} && -z ${PULUMI_CONFIG_PASSPHRASE_FILE:-} ]]; then
+  export PULUMI_CONFIG_PASSPHRASE=""
+fi
 stack=${DEBUGNET_STACK:-dev}
 
 if [[ ! -d node_modules ]]; then

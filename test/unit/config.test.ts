@@ -120,6 +120,20 @@ describe("bad configuration", () => {
     ]);
   });
 
+  it("rejects a subnet with no room for a client, and says nothing of the count", () => {
+    assert.deepEqual(problems({ subnet: "10.9.0.0/30" }), [
+      'subnet: got "10.9.0.0/30"; expected a network with room for the gateway, the bootnode ' +
+        "and a client: /29 or larger",
+    ]);
+  });
+
+  it("bounds the count by the host ports when the subnet is bad too", () => {
+    assert.deepEqual(problems({ subnet: "10.9.0.0/33", clients: "9999999999" }), [
+      'subnet: got "10.9.0.0/33"; expected an IPv4 network in CIDR form, such as 10.213.17.0/24',
+      "clients: got 9999999999; expected a whole number from 1 to 65534",
+    ]);
+  });
+
   it("rejects port ranges that overlap each other", () => {
     assert.deepEqual(problems({ rpcPorts: "23500-23600" }), [
       'rpcPorts and delvePorts: got "23500-23600" and "23450-23549"; ' +
@@ -135,7 +149,8 @@ describe("bad configuration", () => {
 
   it("rejects a port range too small for the nodes", () => {
     assert.deepEqual(problems({ clients: "3", rpcPorts: "18545-18547" }), [
-      'rpcPorts: got "18545-18547"; expected a range of at least 4 ports, one per node',
+      'rpcPorts: got "18545-18547"; expected a range of at least 4 ports, one per node ' +
+        "(clients: 3)",
     ]);
   });
 
@@ -161,6 +176,15 @@ describe("bad configuration", () => {
     assert.deepEqual(problems({ nodeKeys: JSON.stringify({ bootnode: zero }) }), [
       "nodeKeys.bootnode: got a secret of 64 characters; " +
         "expected 64 hex digits (32 bytes) forming a secp256k1 secret key",
+    ]);
+  });
+
+  it("rejects one key given to two nodes, without echoing it", () => {
+    const key = "b71c71a67e1177ad4e901695e1b4b9ee17ae16c6668d313eac2f96dbcda3f291";
+    const found = problems({ nodeKeys: JSON.stringify({ bootnode: key, "node-2": key }) });
+    assert.deepEqual(found, [
+      "nodeKeys.node-2: got the key of nodeKeys.bootnode; expected a key of its own " +
+        "(nodes with one key share one identity and cannot peer)",
     ]);
   });
 

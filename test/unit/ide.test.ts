@@ -4,14 +4,9 @@ import * as path from "path";
 import { describe, it } from "node:test";
 import * as jsonc from "jsonc-parser";
 
-import {
-  LaunchDocument,
-  golandRunConfigs,
-  isOwnRunConfig,
-  mergeLaunchJson,
-  vscodeLaunch,
-} from "../../lib/ide";
+import { LaunchDocument, golandRunConfigs, isOwnRunConfig, vscodeLaunch } from "../../lib/ide";
 import { writeIdeFiles } from "../../lib/ideFiles";
+import { mergeLaunchJson } from "../../lib/launchMerge";
 import { tempDir } from "../helpers/temp";
 
 const targets = [
@@ -111,6 +106,51 @@ describe("merging into an existing launch.json", () => {
 
   it("is stable: merging again changes nothing", () => {
     assert.equal(mergeLaunchJson(merged, generated), merged);
+  });
+
+  it("leaves one-line entries and a comment after the last entry as they were", () => {
+    const oneLine = '{\n  // mine\n  "configurations": [{ "name": "Launch geth" }] // ok\n}\n';
+    const result = mergeLaunchJson(oneLine, generated);
+    assert.match(result, /^\{\n {2}"version": "0\.2\.0",\n {2}\/\/ mine\n/);
+    assert.ok(result.includes('  "configurations": [{ "name": "Launch geth" },\n'), result);
+    assert.ok(result.includes("}], // ok\n"), "only a comma joins the commented line");
+    assert.deepEqual(jsonc.parse(result).configurations.slice(1), generated.configurations);
+    assert.deepEqual(jsonc.parse(result).compounds, generated.compounds);
+    assert.equal(mergeLaunchJson(result, generated), result);
+  });
+
+  it("removes ours between the developer's entries and keeps their comments", () => {
+    const mixed = [
+      "{",
+      '  "configurations": [',
+      '    { "name": "a" }, // first',
+      '    { "name": "eth-debugnet: node-9" },',
+      "    // about b",
+      '    { "name": "b" }',
+      "  ]",
+      "}",
+      "",
+    ].join("\n");
+    const result = mergeLaunchJson(mixed, generated);
+    assert.ok(
+      result.startsWith(
+        '{\n  "version": "0.2.0",\n  "configurations": [\n    { "name": "a" }, // first\n' +
+          '    // about b\n    { "name": "b" },\n    {\n      "name": "eth-debugnet: node-1",',
+      ),
+      result,
+    );
+    assert.deepEqual(
+      jsonc.parse(result).configurations.map((entry: { name: string }) => entry.name),
+      ["a", "b", "eth-debugnet: node-1", "eth-debugnet: node-3"],
+    );
+  });
+
+  it("writes in the file's own line endings and tabs", () => {
+    const windows = '{\r\n\t"version": "0.2.0",\r\n\t"configurations": []\r\n}\r\n';
+    const result = mergeLaunchJson(windows, generated);
+    assert.doesNotMatch(result, /[^\r]\n/, "no bare line feeds");
+    assert.match(result, /\r\n\t\t\{\r\n\t\t\t"name": "eth-debugnet: node-1",/);
+    assert.deepEqual(jsonc.parse(result).configurations, generated.configurations);
   });
 
   it("writes a fresh document when there is none", () => {

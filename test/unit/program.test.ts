@@ -166,7 +166,7 @@ describe("client build", () => {
     );
   });
 
-  it("reruns only when the checkout's digest changes", async () => {
+  it("has the checkout's digest as its only trigger", async () => {
     const excludes = readDeclarations(PROJECT_DIR).get("sourceExcludes")!.default as string[];
     assert.deepEqual(build().inputs.triggers, [await hashSource(source, excludes)]);
   });

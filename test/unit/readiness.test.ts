@@ -53,7 +53,7 @@ describe("what a node still lacks", () => {
     assert.deepEqual(pending(waiting, { ...down, delve: true }), []);
   });
 
-  it("is no peers for the bootnode", () => {
+  it("asks no peers of the bootnode", () => {
     assert.deepEqual(pending(bootnode, { ...ready, peers: 0, delve: false }), []);
   });
 
