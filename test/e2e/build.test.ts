@@ -45,7 +45,7 @@ function build(checkout: string) {
       "--mount",
       `type=bind,source=${checkout},target=/src,readonly`,
       "--tmpfs",
-      "/out",
+      "/out:exec",
       IMAGE,
       "bash",
       "-c",
