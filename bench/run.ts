@@ -236,12 +236,17 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
         answers.push(await peerCount(node.rpcUrl));
       }
       const peers = answers.filter((answer): answer is number => typeof answer === "number");
+      const unanswered = nodes.flatMap((node, i) => {
+        const answer = answers[i];
+        return typeof answer === "number" ? [] : [{ node: node.name, error: answer.error }];
+      });
       const memory = await Promise.all(nodes.map((node) => memoryMiB(node.container)));
       const entry = {
         debugClients: size,
         ready: true,
         upSeconds: seconds,
         answered: `${peers.length}/${nodes.length}`,
+        ...(unanswered.length > 0 ? { unanswered } : {}),
         minPeers: peers.length > 0 ? Math.min(...peers) : null,
         medianPeers: peers.length > 0 ? median(peers) : null,
         totalMemoryMiB: Math.round(memory.reduce((a, b) => a + b, 0)),

@@ -213,18 +213,19 @@ export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): Debu
 
   const subnetText = string("subnet");
   const parsedSubnet = parseSubnet(subnetText);
+  const room = parsedSubnet ? clientCapacity(parsedSubnet) : 0;
   if (subnetText && !parsedSubnet) {
     report("subnet", subnetText, "an IPv4 network in CIDR form, such as 10.213.17.0/24");
-  } else if (parsedSubnet && clientCapacity(parsedSubnet) < 1) {
+  } else if (parsedSubnet && room < 1) {
     report(
       "subnet",
       subnetText,
       "a network with room for the gateway, the bootnode and a client: /29 or larger",
     );
   }
-  const subnet = parsedSubnet && clientCapacity(parsedSubnet) >= 1 ? parsedSubnet : undefined;
+  const subnet = room >= 1 ? parsedSubnet : undefined;
   // Without a usable subnet, the host ports still bound the count: one RPC port per node.
-  const capacity = subnet ? clientCapacity(subnet) : MAX_PORT - 1;
+  const capacity = subnet ? room : MAX_PORT - 1;
   const clientsWhy = subnet ? ` (the subnet ${subnet.cidr} holds ${capacity} clients)` : "";
   const clients = integer("clients", 1, capacity, clientsWhy);
   const clientNames = Array.from({ length: clients }, (_, i) => clientName(i + 1));
@@ -296,9 +297,12 @@ export function loadConfig(source: ConfigSource, projectDir = PROJECT_DIR): Debu
       nodeKeys[name] = key.toLowerCase();
     }
   }
+  const keyOwners = new Map<string, string>();
   for (const [name, key] of Object.entries(nodeKeys)) {
-    const first = Object.keys(nodeKeys).find((other) => nodeKeys[other] === key);
-    if (first !== name) {
+    const first = keyOwners.get(key);
+    if (first === undefined) {
+      keyOwners.set(key, name);
+    } else {
       problems.push(
         `nodeKeys.${name}: got the key of nodeKeys.${first}; expected a key of its own ` +
           "(nodes with one key share one identity and cannot peer)",

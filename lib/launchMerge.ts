@@ -59,29 +59,29 @@ function mergeList(text: string, key: string, generated: { name: string }[], sty
   // The first of our entries with a generated name is replaced; ours without one go.
   const byName = new Map(generated.map((entry) => [entry.name, entry]));
   const placed = new Set<string>();
-  const plan = (found.children ?? []).map((element) => {
+  const plan = (found.children ?? []).map((element): "keep" | "remove" | { name: string } => {
     const name = ownName(element);
     if (name === undefined) {
-      return undefined;
+      return "keep";
     }
     const replacement = placed.has(name) ? undefined : byName.get(name);
     placed.add(name);
-    return { replacement };
+    return replacement ?? "remove";
   });
 
   // Last first, so the elements still to visit keep their indices.
   for (let index = plan.length - 1; index >= 0; index--) {
     const step = plan[index];
-    if (step === undefined) {
+    if (step === "keep") {
+      continue;
+    }
+    if (step === "remove") {
+      text = removeElement(text, list()!, index);
       continue;
     }
     const element = list()!.children![index];
-    if (step.replacement) {
-      const indent = lineIndent(text, element.offset);
-      text = splice(text, element.offset, element.length, render(step.replacement, indent, style));
-    } else {
-      text = removeElement(text, list()!, index);
-    }
+    const indent = lineIndent(text, element.offset);
+    text = splice(text, element.offset, element.length, render(step, indent, style));
   }
 
   for (const entry of generated.filter((candidate) => !placed.has(candidate.name))) {
