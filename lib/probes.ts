@@ -5,13 +5,18 @@ import * as net from "net";
  * JSON-RPC API. Used by the readiness check, the tests and the benchmark.
  */
 
-/** Calls one JSON-RPC 2.0 method over HTTP; rejects on transport errors and RPC errors. */
+/**
+ * Calls one JSON-RPC 2.0 method over HTTP; rejects on transport errors, RPC errors, the timeout
+ * and `signal`'s abort.
+ */
 export async function rpcCall<T>(
   url: string,
   method: string,
   params: unknown[] = [],
   timeoutMs = 3000,
+  signal?: AbortSignal,
 ): Promise<T> {
+  signal?.throwIfAborted();
   // A timer of our own rather than AbortSignal.timeout, whose timer does not keep the process
   // alive while the request is pending.
   const abort = new AbortController();
@@ -19,6 +24,8 @@ export async function rpcCall<T>(
     () => abort.abort(new Error(`${method}: no answer in ${timeoutMs} ms`)),
     timeoutMs,
   );
+  const cancel = () => abort.abort(signal?.reason);
+  signal?.addEventListener("abort", cancel, { once: true });
   let body: { result?: T; error?: { message: string } };
   try {
     const response = await fetch(url, {
@@ -30,6 +37,7 @@ export async function rpcCall<T>(
     body = (await response.json()) as typeof body;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
   }
   if (body.error) {
     throw new Error(`${method}: ${body.error.message}`);
@@ -60,9 +68,10 @@ export async function delveTarget(
   host: string,
   port: number,
   timeoutMs = 3000,
+  signal?: AbortSignal,
 ): Promise<{ exitStatus?: number }> {
   try {
-    await delveCall(host, port, "RPCServer.State", { NonBlocking: true }, timeoutMs);
+    await delveCall(host, port, "RPCServer.State", { NonBlocking: true }, timeoutMs, signal);
     return {};
   } catch (error) {
     const exited = /has exited with status (-?\d+)/.exec((error as Error).message);
@@ -73,21 +82,32 @@ export async function delveTarget(
   }
 }
 
-/** One call of Delve's JSON-RPC API on a fresh connection. */
+/** One call of Delve's JSON-RPC API on a fresh connection; `signal` abandons it. */
 export function delveCall<T>(
   host: string,
   port: number,
   method: string,
   params: object,
   timeoutMs = 3000,
+  signal?: AbortSignal,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const socket = net.connect({ host, port });
     let received = "";
-    const fail = (error: Error) => {
+    const cancel = () => fail(signal?.reason);
+    const settle = () => {
       socket.destroy();
+      signal?.removeEventListener("abort", cancel);
+    };
+    const fail = (error: unknown) => {
+      settle();
       reject(error);
     };
+    signal?.addEventListener("abort", cancel, { once: true });
     socket.setTimeout(timeoutMs, () => fail(new Error(`${method}: no answer in ${timeoutMs} ms`)));
     socket.on("error", fail);
     socket.on("connect", () => {
@@ -101,7 +121,7 @@ export function delveCall<T>(
       } catch {
         return; // Wait for the rest of the reply.
       }
-      socket.end();
+      settle();
       if (reply.error) {
         reject(new Error(`${method}: ${reply.error}`));
       } else {

@@ -1,3 +1,5 @@
+import { setMaxListeners } from "events";
+
 import { delveTarget, rpcCall } from "./probes";
 
 /**
@@ -32,7 +34,8 @@ export interface TargetState {
   exitCode?: number;
 }
 
-export type Probe = (target: ReadinessTarget) => Promise<TargetState>;
+/** Finds a target's state; `signal` is aborted once its answer is no longer wanted. */
+export type Probe = (target: ReadinessTarget, signal: AbortSignal) => Promise<TargetState>;
 
 /** Reports whether a container runs, and its exit code when it does not. */
 export type ContainerState = (
@@ -59,16 +62,16 @@ export function pending(target: ReadinessTarget, state: TargetState): string[] {
 
 /** Probes a target over the network (`admin_peers`, Delve's state) and its container. */
 export function networkProbe(containerState: ContainerState): Probe {
-  return async (target) => {
+  return async (target, signal) => {
     const [peers, delve, container] = await Promise.all([
       target.rpcUrl
-        ? rpcCall<unknown[]>(target.rpcUrl, "admin_peers").then(
+        ? rpcCall<unknown[]>(target.rpcUrl, "admin_peers", [], undefined, signal).then(
             (list) => list.length,
             () => -1,
           )
         : Promise.resolve(-1),
       target.delve
-        ? delveTarget(target.delve.host, target.delve.port).then(
+        ? delveTarget(target.delve.host, target.delve.port, undefined, signal).then(
             (state) => ({ answers: true, exitStatus: state.exitStatus }),
             () => ({ answers: false, exitStatus: undefined }),
           )
@@ -88,7 +91,13 @@ export interface WaitOptions {
   probe: Probe;
   /** Receives a progress line now and then. */
   progress?: (line: string) => void;
+  /** How often every target is probed. Default 250 ms. */
   intervalMs?: number;
+  /**
+   * Probes of one target that may be unanswered at once, so that one that hangs does not hold
+   * the target back while a large network under load is not flooded with more. Default 2.
+   */
+  maxUnanswered?: number;
   progressEveryMs?: number;
   now?: () => number;
 }
@@ -100,39 +109,107 @@ export interface WaitResult {
   notReady: { target: ReadinessTarget; missing: string[] }[];
 }
 
-/** Polls every target until all are ready, one has stopped, or the plan's timeout passes. */
+/** What a target is taken to be before any probe of it has answered. */
+const UNANSWERED: TargetState = { rpc: false, peers: 0, delve: false };
+
+/**
+ * Probes every target once per interval until all are ready, one has stopped, or the plan's
+ * timeout passes. Each target's newest answer counts.
+ *
+ * Probes overlap rather than wait for each other: just after a container starts, a connection
+ * to a port the engine publishes for it can hang for seconds (the engine's proxy accepts it,
+ * then waits for the container's network), and a probe stuck that way must not hold back
+ * what later probes find. A round's answers are judged as soon as they are all in, or at the
+ * next interval with whatever has answered by then.
+ */
 export async function waitUntilReady(
   plan: ReadinessPlan,
   options: WaitOptions,
 ): Promise<WaitResult> {
   const now = options.now ?? Date.now;
   const intervalMs = options.intervalMs ?? 250;
+  const maxUnanswered = options.maxUnanswered ?? 2;
   const progressEveryMs = options.progressEveryMs ?? 5000;
   const started = now();
   let reported = 0;
 
-  for (;;) {
-    const states = await Promise.all(plan.targets.map(options.probe));
-    const notReady = plan.targets
-      .map((target, i) => ({ target, missing: pending(target, states[i]) }))
-      .filter((entry) => entry.missing.length > 0);
-    const elapsed = now() - started;
-    const seconds = Math.round(elapsed / 100) / 10;
+  const probes = plan.targets.map(() => ({
+    state: UNANSWERED,
+    /** The round whose answer `state` is; answers from older rounds are dropped. */
+    round: -1,
+    unanswered: 0,
+  }));
+  let failure: { error: unknown } | undefined;
+  // Ends the probes still out when the wait is over, so none keeps the process alive. Each
+  // one listens to it, more than the default listener limit on a network of a few nodes.
+  const done = new AbortController();
+  setMaxListeners(0, done.signal);
 
-    if (notReady.length === 0) {
-      options.progress?.(`all ${plan.targets.length} nodes ready after ${seconds}s`);
-      return { ready: true, seconds, notReady };
+  try {
+    for (let round = 0; ; round++) {
+      const answers = plan.targets.map(async (target, i) => {
+        const entry = probes[i];
+        if (entry.unanswered >= maxUnanswered) {
+          return;
+        }
+        entry.unanswered++;
+        try {
+          const state = await options.probe(target, done.signal);
+          if (round > entry.round) {
+            entry.state = state;
+            entry.round = round;
+          }
+        } catch (error) {
+          if (!done.signal.aborted) {
+            failure ??= { error };
+          }
+        } finally {
+          entry.unanswered--;
+        }
+      });
+      const interval = sleep(intervalMs, done.signal);
+      await Promise.race([Promise.all(answers), interval]);
+      if (failure) {
+        throw failure.error;
+      }
+
+      const states = probes.map((entry) => entry.state);
+      const notReady = plan.targets
+        .map((target, i) => ({ target, missing: pending(target, states[i]) }))
+        .filter((entry) => entry.missing.length > 0);
+      const elapsed = now() - started;
+      const seconds = Math.round(elapsed / 100) / 10;
+
+      if (notReady.length === 0) {
+        options.progress?.(`all ${plan.targets.length} nodes ready after ${seconds}s`);
+        return { ready: true, seconds, notReady };
+      }
+      const stopped = states.some((state) => state.exitCode !== undefined);
+      if (stopped || elapsed >= plan.timeoutSeconds * 1000) {
+        return { ready: false, seconds, notReady };
+      }
+      if (elapsed - reported >= progressEveryMs) {
+        reported = elapsed;
+        options.progress?.(summary(plan.targets, states, seconds));
+      }
+      await interval;
     }
-    const stopped = states.some((state) => state.exitCode !== undefined);
-    if (stopped || elapsed >= plan.timeoutSeconds * 1000) {
-      return { ready: false, seconds, notReady };
-    }
-    if (elapsed - reported >= progressEveryMs) {
-      reported = elapsed;
-      options.progress?.(summary(plan.targets, states, seconds));
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  } finally {
+    done.abort(new Error("the wait is over"));
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts, leaving no timer behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    signal.addEventListener("abort", wake, { once: true });
+  });
 }
 
 function summary(targets: ReadinessTarget[], states: TargetState[], seconds: number): string {

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { minimatch } from "minimatch";
+import { Minimatch } from "minimatch";
 
 /**
  * A digest of the client checkout: the relative path and contents of every file not excluded.
@@ -59,8 +59,8 @@ interface Cache {
 
 /** Relative paths (with `/`) of the files to hash, sorted, excluded subtrees not entered. */
 function listFiles(root: string, excludes: string[]): string[] {
-  const excluded = (relative: string) =>
-    excludes.some((pattern) => minimatch(relative, pattern, { dot: true }));
+  const patterns = excludes.map((pattern) => new Minimatch(pattern, { dot: true }));
+  const excluded = (relative: string) => patterns.some((pattern) => pattern.match(relative));
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {

@@ -117,4 +117,104 @@ describe("waiting for the network", () => {
     assert.equal(probes, 3, "one round of probes only");
     assert.deepEqual(result.notReady[0].missing, ["the client exited with code 1"]);
   });
+
+  it("is not held back by a probe that hangs", async () => {
+    // The first probe of the client never answers until the wait is over, as a connection
+    // through a port the engine has just published can; later probes find it ready.
+    let clientProbes = 0;
+    let hungProbeAborted = false;
+    const result = await waitUntilReady(
+      { targets: [bootnode, client], timeoutSeconds: 60 },
+      {
+        probe: (target, signal) => {
+          if (target === client && clientProbes++ === 0) {
+            return new Promise((_, reject) =>
+              signal.addEventListener("abort", () => {
+                hungProbeAborted = true;
+                reject(signal.reason);
+              }),
+            );
+          }
+          return Promise.resolve(ready);
+        },
+        intervalMs: 5,
+      },
+    );
+    assert.equal(result.ready, true);
+    assert.equal(clientProbes, 2);
+    assert.equal(hungProbeAborted, true, "the hung probe is ended with the wait");
+  });
+
+  it("counts a target's newest answer, not a late one from before", async () => {
+    // The client's first probe answers "down" only after its second has answered "ready".
+    let clientProbes = 0;
+    let releaseFirst: () => void = () => undefined;
+    const lines: string[] = [];
+    const result = await waitUntilReady(
+      { targets: [client, waiting], timeoutSeconds: 60 },
+      {
+        probe: async (target) => {
+          if (target === waiting) {
+            // Ready from the third round on, so the wait outlasts the late answer.
+            return clientProbes >= 3 ? { ...down, delve: true } : down;
+          }
+          const probe = ++clientProbes;
+          if (probe === 1) {
+            await new Promise<void>((resolve) => (releaseFirst = resolve));
+            return down;
+          }
+          if (probe === 2) {
+            setTimeout(() => releaseFirst(), 1);
+          }
+          return ready;
+        },
+        progress: (line) => lines.push(line),
+        intervalMs: 5,
+        progressEveryMs: 0,
+      },
+    );
+    assert.equal(result.ready, true);
+    assert.ok(
+      lines.slice(1, -1).every((line) => line.includes("RPC 1/1, peered 1/1")),
+      `the client counts as ready from its second answer on: ${lines.join(" | ")}`,
+    );
+  });
+
+  it("keeps at most maxUnanswered probes of one target out", async () => {
+    let out = 0;
+    let most = 0;
+    const result = await waitUntilReady(
+      { targets: [client], timeoutSeconds: 0.1 },
+      {
+        probe: (_target, signal) => {
+          most = Math.max(most, ++out);
+          return new Promise((_, reject) => signal.addEventListener("abort", reject));
+        },
+        intervalMs: 5,
+        maxUnanswered: 3,
+      },
+    );
+    assert.equal(result.ready, false);
+    assert.equal(most, 3);
+    assert.deepEqual(result.notReady[0].missing, [
+      "RPC does not answer",
+      "no peers",
+      "Delve does not answer",
+    ]);
+  });
+
+  it("fails when a probe fails", async () => {
+    await assert.rejects(
+      waitUntilReady(plan, {
+        probe: async (target) => {
+          if (target === waiting) {
+            throw new Error("no such container: net-node-2");
+          }
+          return ready;
+        },
+        intervalMs: 0,
+      }),
+      /no such container: net-node-2/,
+    );
+  });
 });
