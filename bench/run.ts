@@ -4,7 +4,7 @@
  * figure includes what `up` itself does (program start, source hashing, diffing, readiness).
  *
  *   npm run bench                      every part, 3 runs each
- *   npm run bench -- --parts start     one or more of: build,start,memory,capacity
+ *   npm run bench -- --parts start     one or more of: build,start,loop,memory,capacity
  *   npm run bench -- --runs 5
  *
  * Results go to bench/results/latest.json, one entry per part with its date, so parts measured
@@ -35,7 +35,7 @@ const docker = new Docker();
 
 const { values } = parseArgs({
   options: {
-    parts: { type: "string", default: "build,start,memory,capacity" },
+    parts: { type: "string", default: "build,start,loop,memory,capacity" },
     runs: { type: "string", default: "3" },
     sizes: { type: "string", default: "1,4,8,16" },
     capacity: { type: "string", default: "16,32,48,64,80,96" },
@@ -147,27 +147,56 @@ async function measureStart(results: Results, sizes: number[]): Promise<void> {
     };
   }
 
-  // One source change with the largest size: one build, every node restarted.
-  const largest = Math.max(...sizes);
-  await stack.up({ ...base, clients: String(largest), debugClients: "all" });
-  editP2p(`start ${Date.now()}`);
-  const changed = await stack.up({ ...base, clients: String(largest), debugClients: "all" });
-  const builds = changed.actions.filter((a) => a.key === BUILD && a.action !== "same");
-  const restarted = changed.actions.filter(
-    (a) => a.key.includes("Container::") && a.action === "replace",
-  );
-  results.start = {
+  results.start = { ...measuredNow(), bySize };
+}
+
+/**
+ * The inner loop itself: with the largest size running, a one-line change in the client and an
+ * `up`. Each run must build once and restart every node; its time is split like the start's.
+ */
+async function measureLoop(results: Results, clients: number): Promise<void> {
+  const config = { ...base, clients: String(clients), debugClients: "all" };
+  await stack.up(config);
+  const ups: number[] = [];
+  const builds: number[] = [];
+  const phases: Phases[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    editP2p(`loop ${run}`);
+    const started = Date.now();
+    const state = await stack.up(config);
+    ups.push((Date.now() - started) / 1000);
+    phases.push(phasesOf(state, started));
+    const built = state.actions.filter((a) => a.key === BUILD && a.action !== "same");
+    const restarted = state.actions.filter(
+      (a) => a.key.includes("Container::") && a.action === "replace",
+    );
+    if (built.length !== 1 || restarted.length !== clients + 1) {
+      throw new Error(
+        `a source change should build once and restart ${clients + 1} nodes; it built ` +
+          `${built.length} times and restarted ${restarted.length}`,
+      );
+    }
+    builds.push(seconds(built[0]));
+    report(
+      `loop with ${clients} clients, run ${run}: up ${ups.at(-1)!.toFixed(1)} s, ` +
+        `build ${builds.at(-1)} s, ${restarted.length} nodes restarted`,
+    );
+  }
+  results.loop = {
     ...measuredNow(),
-    bySize,
-    afterSourceChange: {
-      clients: largest,
-      builds: builds.length,
-      containersReplaced: restarted.length,
+    clients,
+    buildsPerChange: 1,
+    nodesRestartedPerChange: clients + 1,
+    upSeconds: ups,
+    buildSeconds: builds,
+    medians: {
+      up: median(ups),
+      build: median(builds),
+      ...Object.fromEntries(
+        PHASES.map((phase) => [phase, median(phases.map((entry) => entry[phase]))]),
+      ),
     },
   };
-  report(
-    `source change with ${largest} clients: ${builds.length} build, ${restarted.length} restarts`,
-  );
 }
 
 async function measureMemory(results: Results): Promise<void> {
@@ -203,7 +232,7 @@ async function measureMemory(results: Results): Promise<void> {
 async function measureCapacity(results: Results, sizes: number[]): Promise<void> {
   // Build first, so the time to ready of each size is starting the nodes, not building.
   await stack.up({ ...base, clients: "1" });
-  const attempts: unknown[] = [];
+  const attempts: Attempt[] = [];
   let perNodeMiB = 0;
   for (const size of sizes) {
     await stack.destroy(NODE_RESOURCES);
@@ -264,39 +293,56 @@ async function measureCapacity(results: Results, sizes: number[]): Promise<void>
       break;
     }
   }
-  const held = attempts.filter((a) => (a as { ready: boolean }).ready) as {
-    debugClients: number;
-  }[];
   // Kept by the kernel's neighbour table limit, which decides how large a network can get.
-  const limit = neighbourTableLimit() ?? "unknown";
-  const earlier = results.capacity as Record<string, unknown> | undefined;
-  results.capacity = {
-    ...(earlier && !("attempts" in earlier) ? earlier : {}),
-    [`neighbourTableLimit ${limit}`]: {
-      ...measuredNow(),
-      attempts,
-      largestPeered: held.at(-1)?.debugClients ?? 0,
-    },
-  };
+  // Sizes measured before under the same limit and not now are kept, each with its own date.
+  const key = `neighbourTableLimit ${neighbourTableLimit() ?? "unknown"}`;
+  const capacity = (results.capacity ?? {}) as Record<string, CapacityEntry>;
+  const earlier = capacity[key];
+  const now = measuredNow();
+  const measured = new Set(attempts.map((a) => a.debugClients));
+  const kept = (earlier?.attempts ?? [])
+    .filter((a) => !measured.has(a.debugClients))
+    .map((a) => ({ date: earlier!.date, ...a }));
+  const all = [...kept, ...attempts.map((a) => ({ date: now.date, ...a }))].sort(
+    (a, b) => a.debugClients - b.debugClients,
+  );
+  const held = all.filter((a) => a.ready).map((a) => a.debugClients);
+  capacity[key] = { ...now, attempts: all, largestPeered: Math.max(0, ...held) };
+  results.capacity = capacity;
+}
+
+interface Attempt {
+  debugClients: number;
+  ready: boolean;
+  date?: string;
+  [figure: string]: unknown;
+}
+
+interface CapacityEntry {
+  date: string;
+  runs: number;
+  attempts: Attempt[];
+  largestPeered: number;
 }
 
 // --- where an up's time goes ----------------------------------------------------------------
 
-const PHASES = ["toFirstCreate", "creating", "readinessCheck"] as const;
+const PHASES = ["toFirstChange", "changing", "readinessCheck"] as const;
 type Phases = Record<(typeof PHASES)[number], number>;
 
 /**
- * Splits one up into: seconds until its first create (process start, loading the program,
- * hashing the checkout), seconds from then until the readiness check starts (volumes and
- * containers), and the readiness check's own seconds (its process start and the wait).
+ * Splits one up into: seconds until its first change (process start, loading the program,
+ * hashing the checkout, comparing inputs), seconds from then until the readiness check starts
+ * (building, creating or replacing volumes and containers), and the readiness check's own
+ * seconds (its process start and the wait).
  */
 function phasesOf(state: StackState, startedAt: number): Phases {
-  const created = state.actions.filter((a) => a.action === "create");
-  const check = created.find((a) => a.key === "command:local:Command::debugnet-ready-check")!;
-  const first = Math.min(...created.map((a) => a.startedAt));
+  const changed = state.actions.filter((a) => a.action !== "same" && a.action !== "delete");
+  const check = changed.find((a) => a.key === "command:local:Command::debugnet-ready-check")!;
+  const first = Math.min(...changed.map((a) => a.startedAt));
   return {
-    toFirstCreate: (first - startedAt) / 1000,
-    creating: (check.startedAt - first) / 1000,
+    toFirstChange: (first - startedAt) / 1000,
+    changing: (check.startedAt - first) / 1000,
     readinessCheck: check.ms / 1000,
   };
 }
@@ -484,13 +530,18 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   };
+  const sizes = values.sizes!.split(",").map(Number);
   try {
     if (PARTS.includes("build")) {
       await measureBuild(results);
       save();
     }
     if (PARTS.includes("start")) {
-      await measureStart(results, values.sizes!.split(",").map(Number));
+      await measureStart(results, sizes);
+      save();
+    }
+    if (PARTS.includes("loop")) {
+      await measureLoop(results, Math.max(...sizes));
       save();
     }
     if (PARTS.includes("memory")) {

@@ -148,10 +148,12 @@ describe("client build", () => {
   it("runs once, in the development image, with the checkout mounted read-only at /src", () => {
     const [image] = ofType("docker:index/image:Image");
     const argv: string[] = build().inputs.interpreter;
-    assert.deepEqual(argv.slice(0, 5), [
+    assert.deepEqual(argv.slice(0, 7), [
       "docker",
       "run",
       "--rm",
+      "--cpu-shares",
+      "262144",
       "--label",
       "eth-debugnet.network=lab",
     ]);

@@ -246,9 +246,13 @@ export async function createContainer(inputs: Record<string, any>): Promise<Hand
   return { id: info.Id, outputs: { ...inputs, networkDatas, image: info.Image } };
 }
 
+/**
+ * As the provider deletes a container: a stop that waits `destroyGraceSeconds` (none when it is
+ * not set, so the process is killed at once), then a forced removal with its anonymous volumes.
+ */
 export async function deleteContainer(id: string, inputs: Record<string, any>): Promise<void> {
   const container = docker.getContainer(id);
-  await ignoreMissing(container.stop({ t: inputs.destroyGraceSeconds ?? 10 }), 304);
+  await ignoreMissing(container.stop({ t: inputs.destroyGraceSeconds ?? 0 }), 304);
   await ignoreMissing(container.remove({ force: true, v: true }));
 }
 
