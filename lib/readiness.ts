@@ -140,8 +140,8 @@ export async function waitUntilReady(
     unanswered: 0,
   }));
   let failure: { error: unknown } | undefined;
-  // Ends the probes still out when the wait is over, so none keeps the process alive. Each
-  // one listens to it, more than the default listener limit on a network of a few nodes.
+  // Ends the probes still out when the wait is over, so none keeps the process alive. Every
+  // probe out listens to it, past Node's default of 10 listeners on a network of a few nodes.
   const done = new AbortController();
   setMaxListeners(0, done.signal);
 
