@@ -140,9 +140,7 @@ async function measureStart(results: Results, sizes: number[]): Promise<void> {
         up: median(ours),
         dockerRun: median(floor),
         ratio: median(ratios),
-        ...Object.fromEntries(
-          PHASES.map((phase) => [phase, median(phases.map((entry) => entry[phase]))]),
-        ),
+        ...phaseMedians(phases),
       },
     };
   }
@@ -166,7 +164,7 @@ async function measureLoop(results: Results, clients: number): Promise<void> {
     const state = await stack.up(config);
     ups.push((Date.now() - started) / 1000);
     phases.push(phasesOf(state, started));
-    const built = state.actions.filter((a) => a.key === BUILD && a.action !== "same");
+    const built = buildsIn(state);
     const restarted = state.actions.filter(
       (a) => a.key.includes("Container::") && a.action === "replace",
     );
@@ -192,9 +190,7 @@ async function measureLoop(results: Results, clients: number): Promise<void> {
     medians: {
       up: median(ups),
       build: median(builds),
-      ...Object.fromEntries(
-        PHASES.map((phase) => [phase, median(phases.map((entry) => entry[phase]))]),
-      ),
+      ...phaseMedians(phases),
     },
   };
 }
@@ -349,6 +345,13 @@ function phasesOf(state: StackState, startedAt: number): Phases {
   };
 }
 
+/** The median of each phase over runs. */
+function phaseMedians(phases: Phases[]): Phases {
+  return Object.fromEntries(
+    PHASES.map((phase) => [phase, median(phases.map((entry) => entry[phase]))]),
+  ) as Phases;
+}
+
 // --- the plain docker run floor -------------------------------------------------------------
 
 /**
@@ -421,8 +424,13 @@ function action(state: StackState, key: string): ActionRecord {
   return found;
 }
 
+/** The client builds an up ran. */
+function buildsIn(state: StackState): ActionRecord[] {
+  return state.actions.filter((a) => a.key === BUILD && a.action !== "same");
+}
+
 function assertOneBuildAtMost(state: StackState): void {
-  const builds = state.actions.filter((a) => a.key === BUILD && a.action !== "same");
+  const builds = buildsIn(state);
   if (builds.length > 1) {
     throw new Error(`${builds.length} builds in one up`);
   }
