@@ -15,7 +15,12 @@ import { BASE_IMAGE, REQUIRED, missingPrerequisites } from "./fixtures";
 const missing = missingPrerequisites();
 const skip = missing.length > 0 && !REQUIRED ? `needs ${missing.join("; ")}` : false;
 const docker = new Docker();
-const names = ["debugnet-e2e-crashing", "debugnet-e2e-silent", "debugnet-e2e-looping"];
+const names = [
+  "debugnet-e2e-crashing",
+  "debugnet-e2e-silent",
+  "debugnet-e2e-looping",
+  "debugnet-e2e-usage",
+];
 
 function waitReady(plan: ReadinessPlan) {
   const started = Date.now();
@@ -29,6 +34,14 @@ function waitReady(plan: ReadinessPlan) {
     },
   );
   return { ...result, seconds: (Date.now() - started) / 1000 };
+}
+
+/** A plan for one node whose RPC never answers, so only its container can end the wait. */
+function oneNode(name: string, container: string): ReadinessPlan {
+  return {
+    timeoutSeconds: 60,
+    targets: [{ name, container, rpcUrl: "http://127.0.0.1:9", needsPeers: true }],
+  };
 }
 
 async function run(name: string, script: string, restart = "no"): Promise<void> {
@@ -52,15 +65,10 @@ describe("readiness failures", { skip }, () => {
   });
 
   it("stops at once when a node exits, naming it with the end of its log", async () => {
-    await run(names[0], 'echo "Fatal: could not open database"; exit 3');
+    await run(names[0], 'echo "opening the database"; echo "Fatal: no database" >&2; exit 3');
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
-    const result = waitReady({
-      timeoutSeconds: 60,
-      targets: [
-        { name: "node-7", container: names[0], rpcUrl: "http://127.0.0.1:9", needsPeers: true },
-      ],
-    });
+    const result = waitReady(oneNode("node-7", names[0]));
 
     assert.equal(result.status, 1);
     assert.ok(result.seconds < 30, `gave up after ${result.seconds} s, not at once`);
@@ -69,7 +77,23 @@ describe("readiness failures", { skip }, () => {
       result.stderr,
       /node-7 \(container debugnet-e2e-crashing\): the client exited with code 3/,
     );
-    assert.match(result.stderr, /last 40 lines of its log:\nFatal: could not open database/);
+    assert.match(result.stderr, /standard output:\nopening the database\nend of its standard/);
+    assert.match(result.stderr, /end of its standard error:\nFatal: no database$/m);
+  });
+
+  it("shows the end of standard error when more standard output was logged after it", async () => {
+    // The engine copies the two streams into its log apart, so a client that prints its usage
+    // and then its error can have the error logged before the end of the usage.
+    const usage = 'for i in $(seq 100); do echo "--flag-$i usage line"; done';
+    await run(names[3], `echo "flag provided but not defined" >&2; sleep 0.5; ${usage}; exit 1`);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    const result = waitReady(oneNode("node-6", names[3]));
+
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /end of its standard error:\nflag provided but not defined$/m);
+    assert.match(result.stderr, /--flag-100 usage line\n/);
+    assert.doesNotMatch(result.stderr, /--flag-80 usage line/, "standard output is cut short");
   });
 
   it("stops at once when a node keeps exiting under its restart policy", async () => {
@@ -78,12 +102,7 @@ describe("readiness failures", { skip }, () => {
     await run(names[2], 'echo "Fatal: bad flag"; exit 4', "unless-stopped");
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
-    const result = waitReady({
-      timeoutSeconds: 60,
-      targets: [
-        { name: "node-9", container: names[2], rpcUrl: "http://127.0.0.1:9", needsPeers: true },
-      ],
-    });
+    const result = waitReady(oneNode("node-9", names[2]));
 
     assert.equal(result.status, 1);
     assert.ok(result.seconds < 30, `gave up after ${result.seconds} s, not at once`);
