@@ -16,6 +16,7 @@ import { ReadinessPlan, networkProbe, waitUntilReady } from "../lib/readiness";
  * error, so that one gets more; standard output holds usage text and a developer's own prints.
  */
 const TAIL = { stdout: 20, stderr: 40 };
+const HEADINGS = { stdout: "standard output", stderr: "standard error" };
 
 /**
  * How many of a container's last log lines are read. The engine applies `tail` before it picks
@@ -64,8 +65,6 @@ async function logReport(docker: Docker, container: string): Promise<string> {
     return `(could not read the log: ${(error as Error).message})`;
   }
 }
-
-const HEADINGS = { stdout: "standard output", stderr: "standard error" };
 
 function lastLines(text: string, count: number): string[] {
   const trimmed = text.trimEnd();
