@@ -1,4 +1,5 @@
 import { setMaxListeners } from "events";
+import { setTimeout as delay } from "timers/promises";
 
 import { delveTarget, rpcCall } from "./probes";
 
@@ -167,7 +168,10 @@ export async function waitUntilReady(
           entry.unanswered--;
         }
       });
-      const interval = sleep(intervalMs, done.signal);
+      // Ends early, and clears its timer, when the wait is over.
+      const interval = delay(intervalMs, undefined, { signal: done.signal }).catch(
+        () => undefined,
+      );
       await Promise.race([Promise.all(answers), interval]);
       if (failure) {
         throw failure.error;
@@ -197,19 +201,6 @@ export async function waitUntilReady(
   } finally {
     done.abort(new Error("the wait is over"));
   }
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts, leaving no timer behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", wake);
-      resolve();
-    };
-    const timer = setTimeout(wake, ms);
-    signal.addEventListener("abort", wake, { once: true });
-  });
 }
 
 function summary(targets: ReadinessTarget[], states: TargetState[], seconds: number): string {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { setTimeout as delay } from "timers/promises";
 import { after, describe, it } from "node:test";
 import Docker from "dockerode";
 
@@ -66,7 +67,7 @@ describe("readiness failures", { skip }, () => {
 
   it("stops at once when a node exits, naming it with the end of its log", async () => {
     await run(names[0], 'echo "opening the database"; echo "Fatal: no database" >&2; exit 3');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await delay(1000);
 
     const result = waitReady(oneNode("node-7", names[0]));
 
@@ -86,7 +87,7 @@ describe("readiness failures", { skip }, () => {
     // and then its error can have the error logged before the end of the usage.
     const usage = 'for i in $(seq 100); do echo "--flag-$i usage line"; done';
     await run(names[3], `echo "flag provided but not defined" >&2; sleep 0.5; ${usage}; exit 1`);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await delay(1500);
 
     const result = waitReady(oneNode("node-6", names[3]));
 
@@ -100,7 +101,7 @@ describe("readiness failures", { skip }, () => {
     // Nodes restart unless stopped, so a crashing client comes back again and again; between
     // its runs the engine reports it restarting, with the exit code of the last run.
     await run(names[2], 'echo "Fatal: bad flag"; exit 4', "unless-stopped");
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await delay(1000);
 
     const result = waitReady(oneNode("node-9", names[2]));
 
